@@ -1,0 +1,277 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from conversations.metrics import TalkFigures
+
+if TYPE_CHECKING:
+    from salesheart.models import User
+
+TEXT_LIMIT = 2000
+
+
+def visible_rep_filter(user: User, rep_field: str = "rep") -> Q:
+    """Rows a user may read: their own, and those of reps in the teams they manage."""
+    condition = Q(**{rep_field: user})
+    if user.managed_team_ids:
+        condition |= Q(**{f"{rep_field}__team__in": user.managed_team_ids})
+    return condition
+
+
+class CustomerQuerySet(models.QuerySet["Customer"]):
+    def visible_to(self, user: User) -> CustomerQuerySet:
+        return self.filter(visible_rep_filter(user))
+
+    def search(self, text: str) -> CustomerQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(name__icontains=text) | Q(company__icontains=text) | Q(role__icontains=text)
+        )
+
+
+class Customer(models.Model):
+    """A person at a customer company, owned by one rep; their world grows over time."""
+
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customers"
+    )
+    name = models.CharField(max_length=120)
+    company = models.CharField(max_length=120, blank=True)
+    role = models.CharField("their role", max_length=120, blank=True)
+    goals = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    challenges = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    industry_context = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    notes = models.TextField(
+        blank=True, max_length=10 * TEXT_LIMIT, help_text="Homework before the next meeting."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CustomerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "company"]
+        indexes = [models.Index(fields=["rep", "name"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.company})" if self.company else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("conversations:customer_detail", args=[self.pk])
+
+
+class ConversationQuerySet(models.QuerySet["Conversation"]):
+    def alive(self) -> ConversationQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def visible_to(self, user: User) -> ConversationQuerySet:
+        return self.alive().filter(visible_rep_filter(user))
+
+    def logged(self) -> ConversationQuerySet:
+        return self.filter(status=Conversation.Status.LOGGED)
+
+    def drafts(self) -> ConversationQuerySet:
+        return self.filter(status=Conversation.Status.DRAFT)
+
+
+class Conversation(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        LOGGED = "logged", "Logged"
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", "Phone"
+        VIDEO = "video", "Video call"
+        IN_PERSON = "in_person", "In person"
+
+    class Kind(models.TextChoices):
+        REAL = "real", "Real customer"
+        PRACTICE = "practice", "Practice role-play"
+
+    class Outcome(models.TextChoices):
+        NEXT_MEETING = "next_meeting", "Next meeting agreed"
+        PROPOSAL = "proposal", "Proposal requested"
+        WON = "won", "Deal agreed"
+        NO_DECISION = "no_decision", "No decision yet"
+        NOT_A_FIT = "not_a_fit", "Not a fit"
+        LOST = "lost", "Lost"
+
+    class Source(models.TextChoices):
+        ESTIMATED = "estimated", "Estimated"
+        TRACKED = "tracked", "Tracked"
+        TRANSCRIPT = "transcript", "Transcript"
+
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversations"
+    )
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="conversations")
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    occurred_at = models.DateTimeField("when")
+    channel = models.CharField(max_length=10, choices=Channel, default=Channel.VIDEO)
+    kind = models.CharField("real or practice", max_length=10, choices=Kind, default=Kind.REAL)
+    purpose = models.CharField(max_length=300, blank=True)
+
+    plan_their_world = models.TextField(
+        "what I know about their world", blank=True, max_length=TEXT_LIMIT
+    )
+    plan_questions = models.TextField("questions I want to ask", blank=True, max_length=TEXT_LIMIT)
+
+    outcome = models.CharField(max_length=20, choices=Outcome, blank=True)
+    next_step = models.CharField(max_length=300, blank=True)
+    notes = models.TextField(blank=True, max_length=10 * TEXT_LIMIT)
+    duration_minutes = models.PositiveSmallIntegerField("duration (minutes)", null=True, blank=True)
+
+    # The rep's own split of the talk, in percent; all four or none.
+    estimate_customer = models.PositiveSmallIntegerField(null=True, blank=True)
+    estimate_asking = models.PositiveSmallIntegerField(null=True, blank=True)
+    estimate_pitching = models.PositiveSmallIntegerField(null=True, blank=True)
+    estimate_other = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    # Figures stored so lists and dashboards never recompute from raw data.
+    figures_source = models.CharField(max_length=12, choices=Source, blank=True)
+    customer_talk = models.FloatField(null=True, blank=True)
+    rep_question = models.FloatField(null=True, blank=True)
+    rep_pitch = models.FloatField(null=True, blank=True)
+    rep_other = models.FloatField(null=True, blank=True)
+    listening_ratio = models.FloatField(null=True, blank=True)
+    pitch_share = models.FloatField(null=True, blank=True)
+    diagnosed_first = models.BooleanField(null=True, blank=True)
+    questions_asked = models.PositiveIntegerField(null=True, blank=True)
+    longest_rep_monologue = models.FloatField(null=True, blank=True)
+    longest_customer_story = models.FloatField(null=True, blank=True)
+    interactivity = models.FloatField(null=True, blank=True)
+    pain_point_count = models.PositiveSmallIntegerField(default=0)
+
+    # What the rep typed but has not saved yet (autosave), restored on the next visit.
+    draft_data = models.JSONField(default=dict, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ConversationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            models.Index(fields=["rep", "-occurred_at"]),
+            models.Index(fields=["customer", "-occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer} on {timezone.localtime(self.occurred_at):%d %b %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("conversations:detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def has_estimate(self) -> bool:
+        return self.estimate_customer is not None
+
+    @property
+    def figures(self) -> TalkFigures | None:
+        if not self.figures_source:
+            return None
+        return TalkFigures(
+            customer_talk=self.customer_talk or 0.0,
+            rep_question=self.rep_question or 0.0,
+            rep_pitch=self.rep_pitch or 0.0,
+            rep_other=self.rep_other or 0.0,
+            diagnosed_first=self.diagnosed_first,
+            questions_asked=self.questions_asked,
+            longest_rep_monologue=self.longest_rep_monologue,
+            longest_customer_story=self.longest_customer_story,
+            interactivity=self.interactivity,
+        )
+
+    def store_figures(self, figures: TalkFigures | None, source: str) -> None:
+        """Copy computed figures onto the row (or clear them); the caller saves."""
+        self.figures_source = source if figures is not None else ""
+        self.customer_talk = figures.customer_talk if figures else None
+        self.rep_question = figures.rep_question if figures else None
+        self.rep_pitch = figures.rep_pitch if figures else None
+        self.rep_other = figures.rep_other if figures else None
+        self.listening_ratio = figures.listening_ratio if figures else None
+        self.pitch_share = figures.pitch_share if figures else None
+        self.diagnosed_first = figures.diagnosed_first if figures else None
+        self.questions_asked = figures.questions_asked if figures else None
+        self.longest_rep_monologue = figures.longest_rep_monologue if figures else None
+        self.longest_customer_story = figures.longest_customer_story if figures else None
+        self.interactivity = figures.interactivity if figures else None
+
+    def refresh_estimated_figures(self) -> None:
+        """Figures from the rep's own split, unless measured figures already exist."""
+        if self.figures_source in {self.Source.TRACKED, self.Source.TRANSCRIPT}:
+            return
+        if not self.has_estimate or not self.duration_minutes:
+            self.store_figures(None, "")
+            return
+        self.store_figures(
+            TalkFigures.from_estimate(
+                total_seconds=self.duration_minutes * 60,
+                customer=self.estimate_customer or 0,
+                asking=self.estimate_asking or 0,
+                pitching=self.estimate_pitching or 0,
+                other=self.estimate_other or 0,
+                # The log form only opens product talk after a pain point, so a
+                # hand-logged conversation is diagnosed first by construction.
+                diagnosed_first=True if self.pain_point_count else None,
+            ),
+            self.Source.ESTIMATED,
+        )
+
+
+class PainPoint(models.Model):
+    class Urgency(models.TextChoices):
+        LOW = "low", "Low: it can wait"
+        MEDIUM = "medium", "Medium: this quarter"
+        HIGH = "high", "High: it hurts now"
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="pain_points"
+    )
+    description = models.TextField("in their own words", max_length=TEXT_LIMIT)
+    impact = models.TextField(
+        "what staying where they are costs them", blank=True, max_length=TEXT_LIMIT
+    )
+    urgency = models.CharField(max_length=10, choices=Urgency, default=Urgency.MEDIUM)
+    heard_at = models.FloatField("heard at (seconds into the conversation)", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+
+class ProductTalk(models.Model):
+    """Something the rep proposed; it always answers pain points of the same conversation."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="product_talks"
+    )
+    proposal = models.TextField("what you proposed", max_length=TEXT_LIMIT)
+    answers = models.ManyToManyField(PainPoint, related_name="answered_by")
+    said_at = models.FloatField("said at (seconds into the conversation)", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "product talk"
+        verbose_name_plural = "product talk"
+
+    def __str__(self) -> str:
+        return self.proposal[:80]

@@ -1,0 +1,251 @@
+"""A demo sales organisation with twelve weeks of history. Safe to run again."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from conversations import services
+from conversations.models import Conversation, Customer, PainPoint
+from salesheart.models import Team, User
+
+DEMO_PASSWORD = "listen-first"
+WEEKS = 12
+
+
+@dataclass(frozen=True)
+class RepProfile:
+    username: str
+    first_name: str
+    last_name: str
+    team: str
+    # Share of talk the customer had, at the start and at the end of the twelve weeks.
+    listening_start: int
+    listening_end: int
+    pitching: int
+    description: str
+
+
+REPS = [
+    RepProfile("rita", "Rita", "Osei", "North", 58, 62, 10, "listens well"),
+    RepProfile("ravi", "Ravi", "Mehta", "North", 34, 36, 38, "pitches early"),
+    RepProfile("rosa", "Rosa", "Lindqvist", "North", 45, 50, 22, "about average"),
+    RepProfile("sam", "Sam", "Achterberg", "South", 60, 57, 12, "listens well"),
+    RepProfile("sol", "Sol", "Ibáñez", "South", 30, 33, 42, "pitches early"),
+    RepProfile("sasha", "Sasha", "Novak", "South", 32, 59, 18, "improving fast"),
+]
+MANAGERS = [("mara", "Mara", "Jensen", "North"), ("noah", "Noah", "Baptiste", "South")]
+TRAINER = ("tess", "Tess", "Whitfield")
+ADMIN = "admin"
+
+TEAM_KEYWORDS = {
+    "North": "platform, dashboard, integration, licence, pricing, demo, module",
+    "South": "platform, analytics, add-on, subscription, pricing, trial, feature",
+}
+
+COMPANIES = [
+    ("Harbour Freight Ltd", "logistics"),
+    ("Greenleaf Clinics", "healthcare"),
+    ("Brightwater Utilities", "utilities"),
+    ("Copperline Manufacturing", "manufacturing"),
+    ("Fieldstone Insurance", "insurance"),
+    ("Northwind Retail", "retail"),
+    ("Bluebell Schools Trust", "education"),
+    ("Kestrel Engineering", "engineering"),
+]
+PEOPLE = [
+    ("Amira Haddad", "Head of Operations"),
+    ("Ben Carter", "Finance Director"),
+    ("Chloé Martin", "IT Manager"),
+    ("Dev Patel", "COO"),
+    ("Elena Rossi", "Procurement Lead"),
+    ("Femi Adeyemi", "Customer Service Lead"),
+    ("Grace Liu", "Managing Director"),
+    ("Hugo Schmidt", "Plant Manager"),
+]
+PAINS = [
+    (
+        "We re-key every order by hand; it takes two people all of Monday.",
+        "Two salaries a year spent on copy-typing, and errors reach customers.",
+    ),
+    ("Month-end close takes us nine days.", "The board sees numbers too late to act on them."),
+    (
+        "Our people leave within a year because the tools are so frustrating.",
+        "Recruiting and training costs about £8k per leaver.",
+    ),
+    (
+        "We never know which jobs are late until the customer calls.",
+        "Penalty clauses cost us about 3% of revenue.",
+    ),
+    (
+        "Audits take weeks because nothing is in one place.",
+        "Last audit found gaps that put our licence at risk.",
+    ),
+    (
+        "Our reports disagree with each other.",
+        "Meetings end in arguments about whose numbers are right.",
+    ),
+    (
+        "We lose track of follow-ups after the first call.",
+        "Leads go cold; we guess a third never hear back.",
+    ),
+    ("Stock counts are wrong every quarter.", "We write off stock and over-order to be safe."),
+]
+PROPOSALS = [
+    "Showed how the order import removes the manual re-keying.",
+    "Proposed a two-week pilot of the close checklist with their finance team.",
+    "Suggested the analytics add-on so managers see late jobs each morning.",
+    "Walked through the audit trail module.",
+    "Offered a workshop to agree one set of definitions before any software.",
+]
+OUTCOMES = [
+    Conversation.Outcome.NEXT_MEETING,
+    Conversation.Outcome.NEXT_MEETING,
+    Conversation.Outcome.PROPOSAL,
+    Conversation.Outcome.NO_DECISION,
+    Conversation.Outcome.WON,
+    Conversation.Outcome.NOT_A_FIT,
+]
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo organisation and print its logins."
+
+    def handle(self, *args: object, **options: object) -> None:
+        with transaction.atomic():
+            logins = self.build()
+        self.stdout.write(self.style.SUCCESS("Demo organisation ready. Sign in with:"))
+        for role, username in logins:
+            self.stdout.write(f"{role}: {username} / {DEMO_PASSWORD}")
+
+    def user(self, username: str, first: str, last: str, **fields: object) -> User:
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@demo.salesheart.test",
+                **fields,
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        return user
+
+    def build(self) -> list[tuple[str, str]]:
+        logins: list[tuple[str, str]] = []
+        teams = {}
+        for name, keywords in TEAM_KEYWORDS.items():
+            teams[name], _ = Team.objects.get_or_create(
+                name=name, defaults={"product_keywords": keywords}
+            )
+
+        self.user(ADMIN, "Ada", "Admin", is_staff=True, is_superuser=True)
+        logins.append(("admin", ADMIN))
+        for username, first, last, team_name in MANAGERS:
+            manager = self.user(username, first, last)
+            teams[team_name].managers.add(manager)
+            logins.append(("manager", username))
+        self.user(TRAINER[0], TRAINER[1], TRAINER[2], is_trainer=True)
+        logins.append(("trainer", TRAINER[0]))
+
+        for profile in REPS:
+            rep = self.user(
+                profile.username, profile.first_name, profile.last_name, team=teams[profile.team]
+            )
+            logins.append(("rep", profile.username))
+            if not rep.conversations.exists():
+                self.history(rep, profile)
+        return logins
+
+    def history(self, rep: User, profile: RepProfile) -> None:
+        rng = random.Random(profile.username)
+        customers = []
+        for index in rng.sample(range(len(COMPANIES)), 4):
+            company, industry = COMPANIES[index]
+            person, role = PEOPLE[index]
+            customers.append(
+                Customer.objects.create(
+                    rep=rep,
+                    name=person,
+                    company=company,
+                    role=role,
+                    goals=f"Grow {industry} margins without adding headcount.",
+                    challenges=PAINS[index][0],
+                    industry_context=f"The {industry} sector is under price pressure this year.",
+                )
+            )
+
+        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+        for week in range(WEEKS):
+            progress = week / (WEEKS - 1)
+            listening_mean = (
+                profile.listening_start
+                + (profile.listening_end - profile.listening_start) * progress
+            )
+            for _ in range(rng.choice([1, 2, 2, 3])):
+                days_ago = (WEEKS - 1 - week) * 7 + rng.randint(0, 6)
+                occurred_at = now - timedelta(days=days_ago, hours=rng.randint(1, 8))
+                self.conversation(
+                    rep, profile, rng, rng.choice(customers), occurred_at, listening_mean
+                )
+
+    def conversation(
+        self,
+        rep: User,
+        profile: RepProfile,
+        rng: random.Random,
+        customer: Customer,
+        occurred_at,
+        listening_mean: float,
+    ) -> None:
+        conversation = services.conversation_start(
+            rep=rep,
+            customer=customer,
+            occurred_at=occurred_at,
+            channel=rng.choice(Conversation.Channel.values),
+            kind=Conversation.Kind.PRACTICE if rng.random() < 0.2 else Conversation.Kind.REAL,
+            purpose=rng.choice(
+                ["Discovery call", "Follow-up on their audit", "Quarterly review", "First meeting"]
+            ),
+        )
+        pains = rng.sample(PAINS, rng.randint(1, 3))
+        pain_points = [
+            services.pain_point_add(
+                conversation=conversation,
+                description=description,
+                impact=impact,
+                urgency=rng.choice(PainPoint.Urgency.values),
+            )
+            for description, impact in pains
+        ]
+        if rng.random() < 0.75:
+            services.product_talk_add(
+                conversation=conversation,
+                proposal=rng.choice(PROPOSALS),
+                answers=rng.sample(pain_points, rng.randint(1, len(pain_points))),
+            )
+        customer_share = max(10, min(80, round(rng.gauss(listening_mean, 5))))
+        pitching = max(0, min(100 - customer_share, round(rng.gauss(profile.pitching, 4))))
+        asking = max(0, round((100 - customer_share - pitching) * 0.7))
+        other = 100 - customer_share - pitching - asking
+        conversation.outcome = rng.choice(OUTCOMES)
+        conversation.next_step = rng.choice(
+            [
+                "Send the pilot plan by Friday",
+                "Meet their finance lead",
+                "Share a customer story",
+                "",
+            ]
+        )
+        conversation.duration_minutes = rng.choice([20, 30, 30, 45, 60])
+        conversation.estimate_customer = customer_share
+        conversation.estimate_pitching = pitching
+        conversation.estimate_asking = asking
+        conversation.estimate_other = other
+        services.conversation_finish(conversation=conversation)

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from salesheart.http import AuthenticatedHttpRequest
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return redirect(request.user.home_url())
+
+
+@require_GET
+def no_role(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.user.roles:
+        return redirect(request.user.home_url())
+    return render(request, "no_role.html")
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("healthz: database unreachable")
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)

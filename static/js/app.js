@@ -1,0 +1,2 @@
+// SalesHeart: small progressive enhancements; every page works without this file.
+"use strict";

@@ -1,0 +1,137 @@
+"""Shared personas: North's rep and manager, South's rep and manager, a trainer, an admin."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.db import connections
+
+from salesheart.models import Team, User
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM
+# refuses to run next to one unless told the test thread is synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_user(username: str, **fields) -> User:
+    user = User(username=username, email=f"{username}@example.com", **fields)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def team(db) -> Team:
+    return Team.objects.create(name="North", product_keywords="platform, pricing, demo")
+
+
+@pytest.fixture
+def other_team(db) -> Team:
+    return Team.objects.create(name="South")
+
+
+@pytest.fixture
+def rep(team) -> User:
+    return make_user("rita", first_name="Rita", last_name="Osei", team=team)
+
+
+@pytest.fixture
+def teammate(team) -> User:
+    return make_user("rosa", first_name="Rosa", last_name="Lindqvist", team=team)
+
+
+@pytest.fixture
+def other_rep(other_team) -> User:
+    return make_user("sol", first_name="Sol", last_name="Ibanez", team=other_team)
+
+
+@pytest.fixture
+def manager(team) -> User:
+    user = make_user("mara", first_name="Mara", last_name="Jensen")
+    team.managers.add(user)
+    return user
+
+
+@pytest.fixture
+def other_manager(other_team) -> User:
+    user = make_user("noah", first_name="Noah", last_name="Baptiste")
+    other_team.managers.add(user)
+    return user
+
+
+@pytest.fixture
+def trainer(db) -> User:
+    return make_user("tess", first_name="Tess", last_name="Whitfield", is_trainer=True)
+
+
+@pytest.fixture
+def staff(db) -> User:
+    return make_user("ada", first_name="Ada", is_staff=True, is_superuser=True)
+
+
+# Browser tests -------------------------------------------------------------
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        message = (
+            f"Chromium not found at {CHROMIUM}: install it with `sudo apt-get install chromium` "
+            "(or `make browser`), or point CHROMIUM_PATH at one."
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def _database_connections_closed():
+    connections.close_all()
+
+
+@pytest.fixture(scope="session")
+def playwright(_database_connections_closed, playwright):
+    """Playwright with database connections closed on both sides of its event loop.
+
+    While Playwright's loop runs in this thread, Django keeps a separate set of
+    connections for that async context. A connection left open in either set
+    would outlive the test database, which PostgreSQL then refuses to drop.
+    """
+    yield playwright
+    connections.close_all()
+
+
+@pytest.fixture
+def phone(browser_context_args):
+    """Context arguments for a phone-sized window."""
+    return {**browser_context_args, "viewport": {"width": 390, "height": 844}, "has_touch": True}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import io
+
+from django.core.management import call_command
+from django.db.models import Avg
+
+from conversations.models import Conversation
+from salesheart.management.commands.demo import DEMO_PASSWORD
+from salesheart.models import Team, User
+
+
+def run_demo() -> str:
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    return out.getvalue()
+
+
+def test_it_builds_two_teams_with_managers_a_trainer_and_reps(db):
+    run_demo()
+    assert Team.objects.count() == 2
+    for team in Team.objects.all():
+        assert team.managers.count() == 1
+        assert team.members.count() >= 3
+    assert User.objects.filter(is_trainer=True).count() == 1
+    assert User.objects.filter(team__isnull=False).count() >= 5
+
+
+def test_it_prints_every_login_one_per_line(db):
+    lines = [line for line in run_demo().splitlines() if " / " in line]
+    roles = {line.split(":")[0] for line in lines}
+    assert roles == {"rep", "manager", "trainer", "admin"}
+    for line in lines:
+        role, rest = line.split(": ")
+        username, password = rest.split(" / ")
+        assert password == DEMO_PASSWORD
+        assert User.objects.get(username=username).check_password(password)
+
+
+def test_it_covers_twelve_weeks_with_figures_that_differ_per_rep(db):
+    run_demo()
+    logged = Conversation.objects.logged()
+    oldest = logged.order_by("occurred_at").first().occurred_at
+    newest = logged.order_by("occurred_at").last().occurred_at
+    assert (newest - oldest).days >= 70
+    assert not logged.filter(pain_point_count=0).exists()
+    by_rep = dict(
+        logged.values("rep__username")
+        .annotate(ratio=Avg("listening_ratio"))
+        .values_list("rep__username", "ratio")
+    )
+    assert by_rep["rita"] > 0.55
+    assert by_rep["ravi"] < 0.40
+    assert logged.filter(kind=Conversation.Kind.PRACTICE).exists()
+
+
+def test_running_it_twice_changes_nothing(db):
+    run_demo()
+    counts = (User.objects.count(), Conversation.objects.count(), Team.objects.count())
+    run_demo()
+    assert (User.objects.count(), Conversation.objects.count(), Team.objects.count()) == counts

@@ -1,0 +1,80 @@
+"""The app starts under gunicorn with the production settings, not only under runserver."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.test_settings import DROPPED, PRODUCTION, ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback only)
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+@pytest.fixture
+def gunicorn_server(tmp_path: Path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED}
+    env.update(
+        PRODUCTION,
+        ALLOWED_HOSTS="127.0.0.1",
+        ALLOW_PLAIN_HTTP="true",
+        SQLITE_PATH=str(tmp_path / "db.sqlite3"),
+        STATIC_ROOT=str(tmp_path / "static"),
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS="2",
+    )
+    python = sys.executable
+    for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)
+    server = subprocess.Popen(
+        [str(Path(python).with_name("gunicorn")), "-c", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                if fetch(f"{base}/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_gunicorn_serves_health_pages_and_hashed_static_files(gunicorn_server):
+    assert fetch(f"{gunicorn_server}/healthz") == (200, "ok\n")
+    status, html = fetch(f"{gunicorn_server}/accounts/login/")
+    assert status == 200
+    assert "Sign in" in html
+    stylesheet = re.search(r'href="(/static/css/app\.[0-9a-f]{12}\.css)"', html).group(1)
+    status, css = fetch(f"{gunicorn_server}{stylesheet}")
+    assert status == 200
+    assert "--brand" in css

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from salesheart.settings import envbool, envint, envlist
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-long-random-production-secret-key-for-tests-0123456789-abcdefghij",
+    "ALLOWED_HOSTS": "sales.example.com",
+    "EMAIL_HOST": "smtp.example.com",
+}
+
+
+# The test process's own switches must not leak into a production check.
+DROPPED = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in DROPPED}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("true", True), ("0", False), ("Yes", True), ("", False)]
+)
+def test_envbool_reads_common_spellings(monkeypatch, raw, expected):
+    monkeypatch.setenv("FLAG", raw)
+    assert envbool("FLAG", False) is expected
+
+
+def test_envbool_refuses_nonsense(monkeypatch):
+    monkeypatch.setenv("FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="FLAG must be true or false"):
+        envbool("FLAG", False)
+
+
+def test_envint_refuses_nonsense(monkeypatch):
+    monkeypatch.setenv("NUMBER", "ten")
+    with pytest.raises(ImproperlyConfigured, match="NUMBER must be a whole number"):
+        envint("NUMBER", 1)
+
+
+def test_envlist_splits_on_commas(monkeypatch):
+    monkeypatch.setenv("HOSTS", "a.example, b.example,")
+    assert envlist("HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**PRODUCTION, "SECRET_KEY": ""}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_plain_http_switch_turns_off_only_the_https_parts():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, bool(s.SECURE_CSP))"
+    )
+    result = manage("shell", "-c", code, env={**PRODUCTION, "ALLOW_PLAIN_HTTP": "true"})
+    assert result.stdout.split()[-4:] == ["False", "False", "False", "True"]
+
+
+def test_database_url_selects_postgresql():
+    code = "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'])"
+    result = manage(
+        "shell", "-c", code, env={"DATABASE_URL": "postgres://u@127.0.0.1:5432/salesheart"}
+    )
+    assert result.stdout.strip().endswith("django.db.backends.postgresql")
+
+
+def test_sqlite_default_uses_wal_and_immediate_transactions(settings):
+    options = settings.DATABASES["default"].get("OPTIONS", {})
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("running on PostgreSQL")
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in options["init_command"]
+    assert options["timeout"] >= 5
