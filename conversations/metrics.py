@@ -1,11 +1,84 @@
 """Talk figures: the one place that turns talk time into the ratios the app shows.
 
 Times are seconds of speech. Silence is not talk: pauses count towards no share.
+
+Figures from a timeline (live tracker or transcript) come from `figures_from_segments`.
+The choices it makes, and why:
+
+- A segment of an unknown kind is refused (ValueError) when built: a misspelt kind
+  would otherwise drop out of every share without a trace.
+- Segments are sorted by start (ties by end, then kind) before anything, so the
+  tracker's or a parser's emission order never changes a figure.
+- A segment counts only when its end is after its start and both are finite numbers.
+  Zero-length, negative and NaN segments are stumbles of the tracker or a parser,
+  not talk, and must not shift any share.
+- Gaps between segments count towards nothing, also inside a monologue or story:
+  a rep who pauses for the customer to answer and gets silence is not talking.
+- Overlapping segments each count their full duration for their own kind: cross-talk
+  is talk by both sides, and clipping one side would need an arbitrary winner.
+  Total talk can therefore exceed the wall-clock length of the conversation.
+- A monologue (rep) or story (customer) is a run of consecutive same-side segments
+  with no segment of the other side between them; any rep kind continues a rep run.
+  Its length is the speech time inside the run, with same-side overlaps counted once
+  (one voice cannot talk twice at a time) and silence inside the run left out.
+- Diagnosed first: True when a pain point was heard strictly before the first pitch
+  (or there was no pitch); False when a pitch came first, at the same moment, or
+  without any pain point; None when there is neither pain point nor pitch. Pain-point
+  times that are None (not stamped) or not finite are left out.
+- Questions asked: the caller's count when given (a transcript classifier may count
+  several questions in one line), else the number of question segments.
+- Interactivity: switches between the customer side and the rep side from one
+  segment to the next, per minute of total talk (the same total as the ratios use).
+  One side only gives 0.0; no talk at all gives None, as there is nothing to rate.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from itertools import pairwise
+
+
+class Kind(StrEnum):
+    """What a talk segment is: the customer talking, or one of three kinds of rep talk."""
+
+    CUSTOMER = "customer"
+    QUESTION = "question"  # rep asking or clarifying
+    PITCH = "pitch"  # rep talking product
+    OTHER = "other"  # rep small talk, logistics
+
+
+REP_KINDS = frozenset({Kind.QUESTION, Kind.PITCH, Kind.OTHER})
+
+
+def is_rep_kind(kind: str) -> bool:
+    """True for the selling side's kinds; False for the customer."""
+    return kind in REP_KINDS
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One stretch of talk, in seconds from the start of the conversation."""
+
+    kind: str
+    start: float
+    end: float
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in Kind:
+            raise ValueError(f"Unknown talk segment kind: {self.kind!r}")
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+    @property
+    def counts(self) -> bool:
+        """Whether this segment is talk at all (see the module docstring)."""
+        return math.isfinite(self.start) and math.isfinite(self.end) and self.end > self.start
 
 
 @dataclass(frozen=True)
@@ -66,3 +139,80 @@ def format_listening_to_pitching(customer_talk: float | None, rep_pitch: float |
     if not rep_pitch:
         return "∞"
     return f"{customer_talk / rep_pitch:.1f} : 1"
+
+
+def figures_from_segments(
+    segments: Iterable[Segment],
+    *,
+    pain_points_heard_at: Iterable[float | None] = (),
+    questions_asked: int | None = None,
+) -> TalkFigures:
+    """Every talk figure of one conversation from its timeline (see the module docstring)."""
+    timeline = sorted(
+        (segment for segment in segments if segment.counts),
+        key=lambda segment: (segment.start, segment.end, segment.kind),
+    )
+    seconds = dict.fromkeys(Kind, 0.0)
+    for segment in timeline:
+        seconds[Kind(segment.kind)] += segment.duration
+    total = sum(seconds.values())
+
+    longest_monologue: float | None = None
+    longest_story: float | None = None
+    for run in _same_side_runs(timeline):
+        length = _speech_time(run)
+        if is_rep_kind(run[0].kind):
+            longest_monologue = max(length, longest_monologue or 0.0)
+        else:
+            longest_story = max(length, longest_story or 0.0)
+
+    switches = sum(
+        is_rep_kind(before.kind) != is_rep_kind(after.kind) for before, after in pairwise(timeline)
+    )
+
+    if questions_asked is None:
+        questions_asked = sum(segment.kind == Kind.QUESTION for segment in timeline)
+
+    return TalkFigures(
+        customer_talk=seconds[Kind.CUSTOMER],
+        rep_question=seconds[Kind.QUESTION],
+        rep_pitch=seconds[Kind.PITCH],
+        rep_other=seconds[Kind.OTHER],
+        diagnosed_first=_diagnosed_first(timeline, pain_points_heard_at),
+        questions_asked=questions_asked,
+        longest_rep_monologue=longest_monologue,
+        longest_customer_story=longest_story,
+        interactivity=switches / (total / 60) if total else None,
+    )
+
+
+def _same_side_runs(timeline: Sequence[Segment]) -> list[list[Segment]]:
+    """Consecutive segments grouped while the speaking side (customer or rep) stays the same."""
+    runs: list[list[Segment]] = []
+    for segment in timeline:
+        if runs and is_rep_kind(runs[-1][-1].kind) == is_rep_kind(segment.kind):
+            runs[-1].append(segment)
+        else:
+            runs.append([segment])
+    return runs
+
+
+def _speech_time(run: Sequence[Segment]) -> float:
+    """Length of the union of the run's segments: overlaps once, silence not at all."""
+    spoken = 0.0
+    covered_until = -math.inf
+    for segment in run:  # already sorted by start
+        spoken += max(0.0, segment.end - max(segment.start, covered_until))
+        covered_until = max(covered_until, segment.end)
+    return spoken
+
+
+def _diagnosed_first(
+    timeline: Sequence[Segment], pain_points_heard_at: Iterable[float | None]
+) -> bool | None:
+    heard = [at for at in pain_points_heard_at if at is not None and math.isfinite(at)]
+    first_pitch = next((s.start for s in timeline if s.kind == Kind.PITCH), None)
+    if first_pitch is None:
+        return True if heard else None
+    # A pain point heard at the very moment the pitch starts was not diagnosed first.
+    return bool(heard) and min(heard) < first_pitch
