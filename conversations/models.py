@@ -81,6 +81,22 @@ class ConversationQuerySet(models.QuerySet["Conversation"]):
     def drafts(self) -> ConversationQuerySet:
         return self.filter(status=Conversation.Status.DRAFT)
 
+    def search(self, text: str) -> ConversationQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        matching_pain = PainPoint.objects.filter(description__icontains=text).values(
+            "conversation_id"
+        )
+        return self.filter(
+            Q(customer__name__icontains=text)
+            | Q(customer__company__icontains=text)
+            | Q(purpose__icontains=text)
+            | Q(next_step__icontains=text)
+            | Q(notes__icontains=text)
+            | Q(pk__in=matching_pain)
+        )
+
 
 class Conversation(models.Model):
     class Status(models.TextChoices):

@@ -79,14 +79,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Every view needs a signed-in user unless it opts out with @login_not_required.
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Every view needs a signed-in user unless it opts out with @login_not_required;
+    # a form posted after the session expired is kept for after sign-in.
+    "salesheart.pending.LoginRequiredKeepingPostMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "salesheart.urls"

@@ -44,7 +44,9 @@ def test_htmx_requests_carry_the_csrf_token(client, rep):
     token = response.cookies["csrftoken"].value
     assert token
     html = response.content.decode()
-    assert re.search(r"""<body hx-headers='\{"X-CSRFToken": "\w+"\}'>""", html)
+    assert re.search(
+        r"""<body data-server-now="\d+" hx-headers='\{"X-CSRFToken": "\w+"\}'>""", html
+    )
 
 
 def test_security_headers_are_set(client, rep):

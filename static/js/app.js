@@ -1,2 +1,171 @@
 // SalesHeart: small progressive enhancements; every page works without this file.
+//
+// 1. Forms marked data-keep="key" keep what is typed in localStorage, so a
+//    reload, a dropped connection or an expired session loses nothing. A kept
+//    copy comes back only when it is newer than the server's last accepted
+//    write for that form (data-saved-at), measured on the server's clock.
+// 2. A form with data-autosave-url posts itself there shortly after typing
+//    stops, so the server holds a draft too.
 "use strict";
+
+(function () {
+  const PREFIX = "salesheart:keep:";
+  const serverNow = Number(document.body.dataset.serverNow || Date.now());
+  const clockOffset = serverNow - Date.now();
+  const now = () => Date.now() + clockOffset;
+
+  function fieldsOf(form) {
+    return Array.from(form.elements).filter(
+      (el) => el.name && el.name !== "csrfmiddlewaretoken" && el.type !== "submit" &&
+        el.type !== "button" && el.type !== "hidden" && el.type !== "file"
+    );
+  }
+
+  function valuesOf(form) {
+    const values = {};
+    for (const el of fieldsOf(form)) {
+      if (el.type === "checkbox" || el.type === "radio") {
+        if (!(el.name in values)) values[el.name] = [];
+        if (el.checked) values[el.name].push(el.value);
+      } else {
+        values[el.name] = el.value;
+      }
+    }
+    return values;
+  }
+
+  function apply(form, values) {
+    for (const el of fieldsOf(form)) {
+      if (!(el.name in values)) continue;
+      const value = values[el.name];
+      if (el.type === "checkbox" || el.type === "radio") {
+        el.checked = Array.isArray(value) && value.includes(el.value);
+      } else if (typeof value === "string") {
+        el.value = value;
+      }
+    }
+  }
+
+  function read(key) {
+    try {
+      return JSON.parse(localStorage.getItem(PREFIX + key));
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function write(key, values) {
+    try {
+      localStorage.setItem(PREFIX + key, JSON.stringify({ at: now(), values: values }));
+    } catch (error) {
+      // Storage full or disabled: the server draft still holds the text.
+    }
+  }
+
+  function note(form, text) {
+    let box = form.querySelector("[data-kept-note]");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "message message-warning";
+      box.setAttribute("role", "status");
+      box.dataset.keptNote = "";
+      form.prepend(box);
+    }
+    box.textContent = text;
+  }
+
+  function setUpKeeping(form) {
+    if (form.dataset.keepReady) return;
+    form.dataset.keepReady = "1";
+    const key = form.dataset.keep;
+    const savedAt = Number(form.dataset.savedAt || 0);
+    const kept = read(key);
+    if (kept && kept.at > savedAt) {
+      const current = JSON.stringify(valuesOf(form));
+      apply(form, kept.values);
+      if (JSON.stringify(valuesOf(form)) !== current) {
+        note(form, "We brought back what you typed on this device before it was saved.");
+      }
+    } else if (kept) {
+      localStorage.removeItem(PREFIX + key);
+    }
+    const remember = (event) => {
+      if (event.target.form === form) write(key, valuesOf(form));
+    };
+    // Fields may live outside the form element (form="id"), so listen on the document.
+    document.addEventListener("input", remember);
+    document.addEventListener("change", remember);
+  }
+
+  function setUpAutosave(form) {
+    if (form.dataset.autosaveReady) return;
+    form.dataset.autosaveReady = "1";
+    const url = form.dataset.autosaveUrl;
+    const status = form.querySelector("[data-saved-state]");
+    let timer = null;
+    let dirty = false;
+    const say = (text) => { if (status) status.textContent = text; };
+
+    async function save() {
+      timer = null;
+      if (!dirty) return;
+      dirty = false;
+      const body = new FormData(form);
+      body.delete("action");
+      try {
+        const response = await fetch(url, {
+          method: "POST",
+          body: body,
+          headers: { "X-CSRFToken": body.get("csrfmiddlewaretoken") || "" },
+          credentials: "same-origin",
+          redirect: "manual",
+        });
+        if (response.ok) {
+          const data = await response.json();
+          say("Draft saved at " + data.saved_at + ".");
+          return;
+        }
+        dirty = true;
+        if (response.type === "opaqueredirect" || response.status === 403) {
+          say("You are signed out. What you typed is kept on this device: sign in again in another tab, then reload this page.");
+        } else {
+          say("Could not save the draft just now. It is kept on this device and will be tried again.");
+          schedule(10000);
+        }
+      } catch (error) {
+        dirty = true;
+        say("Offline. What you typed is kept on this device and will be saved when you are back online.");
+        schedule(10000);
+      }
+    }
+
+    function schedule(delay) {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(save, delay);
+    }
+
+    const onEdit = (event) => {
+      if (event.target.form !== form || event.target.name === "csrfmiddlewaretoken") return;
+      dirty = true;
+      say("Unsaved changes…");
+      schedule(1200);
+    };
+    document.addEventListener("input", onEdit);
+    document.addEventListener("change", onEdit);
+    window.addEventListener("online", () => { if (dirty) schedule(0); });
+    form.addEventListener("submit", () => { if (timer) clearTimeout(timer); });
+  }
+
+  function setUp(root) {
+    const scope = root || document;
+    const forms = scope.matches && scope.matches("form") ? [scope] : [];
+    forms.push(...scope.querySelectorAll("form[data-keep], form[data-autosave-url]"));
+    for (const form of forms) {
+      if (form.dataset.keep) setUpKeeping(form);
+      if (form.dataset.autosaveUrl) setUpAutosave(form);
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", () => setUp(document));
+  document.addEventListener("htmx:load", (event) => setUp(event.detail.elt));
+})();

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Max
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from conversations import services
+from conversations.access import get_conversation_for_user, get_deleted_conversation_for_user
+from conversations.forms import ConversationFilterForm, StartForm
+from conversations.models import Conversation, Customer
+from salesheart.http import AuthenticatedHttpRequest, role_required
+from salesheart.pending import take_pending_post
+
+PAGE_SIZE = 20
+
+
+@require_GET
+@role_required("rep")
+def conversation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    mine = Conversation.objects.visible_to(request.user).filter(rep=request.user)
+    filters = ConversationFilterForm(request.GET or None, rep=request.user)
+    logged = filters.apply(mine.logged().select_related("customer"))
+    page = Paginator(logged, PAGE_SIZE).get_page(request.GET.get("page"))
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "drafts": mine.drafts().select_related("customer").order_by("occurred_at"),
+        "query_string": query_without_page.urlencode(),
+        "now": timezone.now(),
+        "nav": "conversations",
+    }
+    template = "conversations/list.html"
+    if request.htmx and request.htmx.target == "results":
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required("rep")
+def conversation_start(request: AuthenticatedHttpRequest, planning: bool = False) -> HttpResponse:
+    initial = {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
+    if (customer_id := request.GET.get("customer", "")).isdigit():
+        initial["customer"] = Customer.objects.filter(rep=request.user, pk=customer_id).first()
+    data = request.POST if request.method == "POST" else None
+    if data is None and (pending := take_pending_post(request, request.path)):
+        data = pending[1]
+    form = StartForm(data, rep=request.user, planning=planning, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        conversation = start_from_form(request, form)
+        if planning:
+            messages.success(request, "Plan saved. Open it from your drafts when you log it.")
+            return redirect("conversations:list")
+        return redirect("conversations:log", pk=conversation.pk)
+    return render(
+        request,
+        "conversations/start.html",
+        {
+            "form": form,
+            "planning": planning,
+            "last_write": request.user.conversations.aggregate(at=Max("created_at"))["at"],
+            "nav": "conversations",
+        },
+    )
+
+
+@transaction.atomic
+def start_from_form(request: AuthenticatedHttpRequest, form: StartForm) -> Conversation:
+    data = form.cleaned_data
+    customer = data["customer"]
+    if customer is None:
+        customer = Customer.objects.create(
+            rep=request.user,
+            name=data["new_customer_name"].strip(),
+            company=data["new_customer_company"].strip(),
+        )
+    return services.conversation_start(
+        rep=request.user,
+        customer=customer,
+        occurred_at=data["occurred_at"],
+        channel=data["channel"],
+        kind=data["kind"],
+        purpose=data["purpose"],
+        plan_their_world=data.get("plan_their_world", ""),
+        plan_questions=data.get("plan_questions", ""),
+    )
+
+
+@require_GET
+def conversation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    conversation = get_conversation_for_user(request.user, pk)
+    pain_points = conversation.pain_points.prefetch_related("answered_by")
+    product_talks = conversation.product_talks.prefetch_related("answers")
+    return render(
+        request,
+        "conversations/detail.html",
+        {
+            "conversation": conversation,
+            "pain_points": pain_points,
+            "product_talks": product_talks,
+            "can_edit": conversation.rep_id == request.user.pk,
+            "team": conversation.rep.team,
+            "nav": "conversations" if conversation.rep_id == request.user.pk else "team",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def conversation_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    conversation = get_conversation_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        services.conversation_delete(conversation=conversation)
+        what = "Draft discarded" if conversation.is_draft else "Conversation deleted"
+        return render(
+            request,
+            "conversations/deleted.html",
+            {"conversation": conversation, "what": what, "nav": "conversations"},
+        )
+    return render(
+        request,
+        "conversations/confirm_delete.html",
+        {"conversation": conversation, "nav": "conversations"},
+    )
+
+
+@require_POST
+def conversation_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    conversation = get_deleted_conversation_for_user(request.user, pk)
+    services.conversation_restore(conversation=conversation)
+    messages.success(request, "Restored.")
+    return redirect(conversation)

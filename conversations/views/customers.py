@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from conversations.access import get_customer_for_user
+from conversations.forms import CustomerForm
+from conversations.models import Customer
+from salesheart.http import AuthenticatedHttpRequest, role_required
+from salesheart.pending import take_pending_post
+
+
+@require_GET
+@role_required("rep")
+def customer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:100]
+    customers = (
+        Customer.objects.filter(rep=request.user)
+        .search(query)
+        .annotate(
+            conversation_count=Count(
+                "conversations", filter=Q(conversations__deleted_at__isnull=True)
+            ),
+            last_spoken=Max(
+                "conversations__occurred_at", filter=Q(conversations__deleted_at__isnull=True)
+            ),
+        )
+        .order_by("name", "company", "pk")
+    )
+    page = Paginator(customers, 25).get_page(request.GET.get("page"))
+    context = {"page": page, "query": query, "nav": "customers"}
+    template = "conversations/customer_list.html"
+    if request.htmx and request.htmx.target == "customer-results":
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required("rep")
+def customer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = CustomerForm(request.POST or None)
+    if request.method == "GET" and (pending := take_pending_post(request, request.path)):
+        form = CustomerForm(pending[1])
+    if request.method == "POST" and form.is_valid():
+        form.instance.rep = request.user
+        customer = form.save()
+        messages.success(request, f"{customer.name} is in your customers.")
+        return redirect(customer)
+    last_write = request.user.customers.aggregate(at=Max("created_at"))["at"]
+    return render(
+        request,
+        "conversations/customer_form.html",
+        {"form": form, "last_write": last_write, "nav": "customers"},
+    )
+
+
+@require_GET
+def customer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    customer = get_customer_for_user(request.user, pk)
+    conversations = customer.conversations.alive().order_by("-occurred_at")[:50]
+    return render(
+        request,
+        "conversations/customer_detail.html",
+        {
+            "customer": customer,
+            "conversations": conversations,
+            "can_edit": customer.rep_id == request.user.pk,
+            "nav": "customers",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def customer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    customer = get_customer_for_user(request.user, pk, write=True)
+    form = CustomerForm(request.POST or None, instance=customer)
+    if request.method == "GET" and (pending := take_pending_post(request, request.path)):
+        form = CustomerForm(pending[1], instance=customer)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Saved what you know about {customer.name}.")
+        return redirect(customer)
+    return render(
+        request,
+        "conversations/customer_form.html",
+        {"form": form, "customer": customer, "last_write": customer.updated_at, "nav": "customers"},
+    )

@@ -1,0 +1,299 @@
+"""The log page: what they told you, then what you proposed, then how it ended.
+
+Pain points and proposals are small forms of their own, added and edited in
+place with htmx and working as plain forms without JavaScript. The rest of the
+conversation is one form that autosaves as a draft.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from conversations import services
+from conversations.access import get_conversation_for_user, get_pain_point, get_product_talk
+from conversations.forms import LogForm, PainPointForm, ProductTalkForm
+from conversations.models import TEXT_LIMIT, Conversation
+from salesheart.http import AuthenticatedHttpRequest
+from salesheart.pending import take_pending_post
+
+LOG_TEMPLATE = "conversations/log.html"
+DRAFT_FIELDS = [*LogForm.Meta.fields, "estimate_unit"]
+DRAFT_VALUE_LIMIT = 10 * TEXT_LIMIT
+
+
+def log_url(conversation: Conversation, anchor: str = "") -> str:
+    url = reverse("conversations:log", args=[conversation.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def log_context(
+    conversation: Conversation,
+    *,
+    log_form: LogForm | None = None,
+    pain_form: PainPointForm | None = None,
+    proposal_form: ProductTalkForm | None = None,
+    error: str = "",
+    **extra: Any,
+) -> dict[str, Any]:
+    if extra.get("fresh_pain_form"):
+        # After an htmx add, the rep goes straight on to the next pain point.
+        pain_form = PainPointForm()
+        pain_form.fields["description"].widget.attrs["autofocus"] = True
+    pain_points = list(conversation.pain_points.all())
+    product_talks = list(conversation.product_talks.prefetch_related("answers"))
+    return {
+        "conversation": conversation,
+        # When the server last accepted each add form; older copies kept in the
+        # browser are stale, newer ones were never received.
+        "pain_saved_at": max([p.created_at for p in pain_points], default=conversation.created_at),
+        "proposal_saved_at": max(
+            [t.created_at for t in product_talks], default=conversation.created_at
+        ),
+        "pain_points": pain_points,
+        "product_talks": product_talks,
+        "locked": not pain_points,
+        "log_form": log_form or LogForm(instance=conversation),
+        "pain_form": pain_form or PainPointForm(),
+        "proposal_form": proposal_form or ProductTalkForm(conversation=conversation),
+        "error": error,
+        "nav": "conversations",
+        **extra,
+    }
+
+
+def sections_response(
+    request: AuthenticatedHttpRequest, conversation: Conversation, **forms: Any
+) -> HttpResponse:
+    """Pain points swapped in place, with the proposals section re-drawn out of band
+    (it unlocks with the first pain point and lists them as answers)."""
+    context = log_context(conversation, **forms)
+    html = render_to_string(f"{LOG_TEMPLATE}#pain_points", context, request)
+    html += render_to_string(f"{LOG_TEMPLATE}#proposals", {**context, "oob": True}, request)
+    return HttpResponse(html)
+
+
+def proposals_response(
+    request: AuthenticatedHttpRequest, conversation: Conversation, **forms: Any
+) -> HttpResponse:
+    return render(request, f"{LOG_TEMPLATE}#proposals", log_context(conversation, **forms))
+
+
+def full_page(
+    request: AuthenticatedHttpRequest, conversation: Conversation, **forms: Any
+) -> HttpResponse:
+    return render(request, LOG_TEMPLATE, log_context(conversation, **forms))
+
+
+def draft_from(data: QueryDict) -> dict[str, str]:
+    return {name: data.get(name, "")[:DRAFT_VALUE_LIMIT] for name in DRAFT_FIELDS if name in data}
+
+
+def save_draft(conversation: Conversation, data: QueryDict) -> None:
+    # Only the draft column: a failed form must not touch what is saved.
+    draft = {**draft_from(data), "_saved_at": timezone.now().isoformat()}
+    Conversation.objects.filter(pk=conversation.pk).update(draft_data=draft)
+
+
+@require_http_methods(["GET", "POST"])
+def conversation_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    conversation = get_conversation_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        return save_log(request, conversation)
+
+    forms: dict[str, Any] = {}
+    pending = take_pending_post(request, f"/conversations/{conversation.pk}/")
+    if pending:
+        path, data = pending
+        if path.endswith("/pain-points/"):
+            forms["pain_form"] = PainPointForm(data)
+        elif path.endswith("/proposals/"):
+            forms["proposal_form"] = ProductTalkForm(data, conversation=conversation)
+        else:
+            forms["log_form"] = LogForm(data, instance=conversation)
+    restored_at = None
+    if "log_form" not in forms and conversation.draft_data:
+        draft = dict(conversation.draft_data)
+        restored_at = draft.pop("_saved_at", None)
+        forms["log_form"] = LogForm(instance=conversation, initial=draft)
+    return render(
+        request,
+        LOG_TEMPLATE,
+        log_context(conversation, restored_at=restored_at, **forms),
+    )
+
+
+def save_log(request: AuthenticatedHttpRequest, conversation: Conversation) -> HttpResponse:
+    finishing = request.POST.get("action") == "finish" or not conversation.is_draft
+    form = LogForm(request.POST, instance=conversation, finishing=finishing)
+    if form.is_valid() and finishing and not conversation.pain_points.exists():
+        form.add_error(None, services.NO_PAIN_POINT_YET)
+    if not form.is_valid():
+        save_draft(conversation, request.POST)
+        conversation.refresh_from_db()
+        return full_page(
+            request,
+            conversation,
+            log_form=LogForm(request.POST, instance=conversation, finishing=finishing),
+        )
+
+    was_draft = conversation.is_draft
+    with transaction.atomic():
+        conversation = form.save(commit=False)
+        conversation.draft_data = {}
+        conversation.refresh_estimated_figures()
+        conversation.save()
+        if finishing and was_draft:
+            services.conversation_finish(conversation=conversation)
+    if not finishing:
+        messages.success(request, "Draft saved.")
+        return redirect(log_url(conversation))
+    messages.success(request, "Conversation logged." if was_draft else "Changes saved.")
+    return redirect(conversation)
+
+
+@require_POST
+def conversation_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    conversation = get_conversation_for_user(request.user, pk, write=True)
+    if request.POST.get("action") == "discard":
+        Conversation.objects.filter(pk=conversation.pk).update(draft_data={})
+        messages.info(request, "Unsaved changes discarded.")
+        return redirect(log_url(conversation))
+    save_draft(conversation, request.POST)
+    saved_at = timezone.localtime()
+    return JsonResponse({"saved": True, "saved_at": saved_at.strftime("%H:%M:%S")})
+
+
+@require_POST
+def pain_point_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    conversation = get_conversation_for_user(request.user, pk, write=True)
+    form = PainPointForm(request.POST)
+    if form.is_valid():
+        services.pain_point_add(conversation=conversation, **form.cleaned_data)
+        if request.htmx:
+            return sections_response(request, conversation, fresh_pain_form=True)
+        messages.success(request, "Pain point added.")
+        return redirect(log_url(conversation, "pain-points"))
+    if request.htmx:
+        return sections_response(request, conversation, pain_form=form)
+    return full_page(request, conversation, pain_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def pain_point_edit(request: AuthenticatedHttpRequest, pk: int, item: int) -> HttpResponse:
+    conversation = get_conversation_for_user(request.user, pk, write=True)
+    pain_point = get_pain_point(conversation, item)
+    form = PainPointForm(request.POST or None, instance=pain_point)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        if request.htmx:
+            return sections_response(request, conversation)
+        messages.success(request, "Pain point saved.")
+        return redirect(log_url(conversation, "pain-points"))
+    context = {"conversation": conversation, "item": pain_point, "form": form, "kind": "pain"}
+    if request.htmx:
+        return render(request, "conversations/item_edit.html#item_form", context)
+    return render(request, "conversations/item_edit.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def pain_point_delete(request: AuthenticatedHttpRequest, pk: int, item: int) -> HttpResponse:
+    conversation = get_conversation_for_user(request.user, pk, write=True)
+    pain_point = get_pain_point(conversation, item)
+    if request.method == "GET":
+        return render(
+            request,
+            "conversations/item_delete.html",
+            {"conversation": conversation, "item": pain_point, "kind": "pain"},
+        )
+    try:
+        services.pain_point_delete(pain_point=pain_point)
+    except ValidationError as error:
+        if request.htmx:
+            return sections_response(request, conversation, error=error.messages[0])
+        messages.error(request, error.messages[0])
+        return redirect(log_url(conversation, "pain-points"))
+    if request.htmx:
+        return sections_response(request, conversation)
+    messages.success(request, "Pain point removed.")
+    return redirect(log_url(conversation, "pain-points"))
+
+
+@require_POST
+def proposal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    conversation = get_conversation_for_user(request.user, pk, write=True)
+    form = ProductTalkForm(request.POST, conversation=conversation)
+    if not conversation.pain_points.exists():
+        # The page keeps this form locked; a post that gets here anyway is refused too.
+        form = ProductTalkForm(request.POST, conversation=conversation)
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(None, services.NO_PAIN_POINT_YET)
+    elif form.is_valid():
+        try:
+            services.product_talk_add(
+                conversation=conversation,
+                proposal=form.cleaned_data["proposal"],
+                answers=form.cleaned_data["answers"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if request.htmx:
+                return proposals_response(request, conversation)
+            messages.success(request, "Proposal added.")
+            return redirect(log_url(conversation, "proposals"))
+    if request.htmx:
+        return proposals_response(request, conversation, proposal_form=form)
+    return full_page(request, conversation, proposal_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def proposal_edit(request: AuthenticatedHttpRequest, pk: int, item: int) -> HttpResponse:
+    conversation = get_conversation_for_user(request.user, pk, write=True)
+    product_talk = get_product_talk(conversation, item)
+    form = ProductTalkForm(request.POST or None, instance=product_talk, conversation=conversation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.product_talk_update(
+                product_talk=product_talk,
+                proposal=form.cleaned_data["proposal"],
+                answers=form.cleaned_data["answers"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if request.htmx:
+                return proposals_response(request, conversation)
+            messages.success(request, "Proposal saved.")
+            return redirect(log_url(conversation, "proposals"))
+    context = {"conversation": conversation, "item": product_talk, "form": form, "kind": "proposal"}
+    if request.htmx:
+        return render(request, "conversations/item_edit.html#item_form", context)
+    return render(request, "conversations/item_edit.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def proposal_delete(request: AuthenticatedHttpRequest, pk: int, item: int) -> HttpResponse:
+    conversation = get_conversation_for_user(request.user, pk, write=True)
+    product_talk = get_product_talk(conversation, item)
+    if request.method == "GET":
+        return render(
+            request,
+            "conversations/item_delete.html",
+            {"conversation": conversation, "item": product_talk, "kind": "proposal"},
+        )
+    product_talk.delete()
+    if request.htmx:
+        return proposals_response(request, conversation)
+    messages.success(request, "Proposal removed.")
+    return redirect(log_url(conversation, "proposals"))
