@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from conversations.models import Conversation, Customer, PainPoint, ProductTalk
 from conversations.services import FOREIGN_PAIN_POINT, MUST_ANSWER_A_PAIN_POINT
+from salesheart.forms import PlainLabels
 
 if TYPE_CHECKING:
     from salesheart.models import User
@@ -34,7 +35,7 @@ def not_in_future(value):
         )
 
 
-class CustomerForm(forms.ModelForm):
+class CustomerForm(PlainLabels, forms.ModelForm):
     class Meta:
         model = Customer
         fields = ["name", "company", "role", "goals", "challenges", "industry_context", "notes"]
@@ -45,6 +46,7 @@ class CustomerForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 5}),
         }
         labels = {"name": "Their name", "industry_context": "Their industry and market"}
+        error_messages = {"name": {"required": "Write the customer's name."}}
 
 
 class OwnCustomerField(forms.ModelChoiceField):
@@ -53,7 +55,7 @@ class OwnCustomerField(forms.ModelChoiceField):
     }
 
 
-class StartForm(forms.Form):
+class StartForm(PlainLabels, forms.Form):
     """The first screen of a log (or a plan): who, when, how and why."""
 
     customer = OwnCustomerField(
@@ -116,7 +118,7 @@ class StartForm(forms.Form):
         return cleaned
 
 
-class LogForm(forms.ModelForm):
+class LogForm(PlainLabels, forms.ModelForm):
     """Everything scalar about a conversation: details, outcome and the rep's talk split."""
 
     estimate_unit = forms.ChoiceField(
@@ -188,6 +190,9 @@ class LogForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if any(name in self.errors for name in ESTIMATE_FIELDS):
+            # A part already has its own message (say, a negative number); one is enough.
+            return cleaned
         parts = {name: cleaned.get(name) for name in ESTIMATE_FIELDS}
         given = [value for value in parts.values() if value is not None]
         if not given:
@@ -197,15 +202,19 @@ class LogForm(forms.ModelForm):
                 if value is None:
                     self.add_error(name, "Fill in all four parts of the split (0 is fine).")
             return cleaned
-        if any(value < 0 for value in given):
-            self.add_error("estimate_customer", "The split cannot have negative parts.")
-            return cleaned
         total = sum(given)
         if cleaned.get("estimate_unit") == "minutes":
             if total == 0:
                 self.add_error("estimate_customer", "The minutes add up to nothing.")
                 return cleaned
             duration = cleaned.get("duration_minutes") or total
+            if duration > MAX_DURATION_MINUTES:
+                self.add_error(
+                    "estimate_customer",
+                    f"These add up to {total} minutes; a conversation lasts at most "
+                    f"{MAX_DURATION_MINUTES} minutes.",
+                )
+                return cleaned
             if total > duration:
                 self.add_error(
                     "estimate_customer",
@@ -245,7 +254,7 @@ def to_percentages(minutes: list[int]) -> list[int]:
     return floors
 
 
-class PainPointForm(forms.ModelForm):
+class PainPointForm(PlainLabels, forms.ModelForm):
     class Meta:
         model = PainPoint
         fields = ["description", "impact", "urgency"]
@@ -253,6 +262,7 @@ class PainPointForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 2}),
             "impact": forms.Textarea(attrs={"rows": 2}),
         }
+        error_messages = {"description": {"required": "Write what the customer told you."}}
         labels = {
             "description": "What hurts, in their own words",
             "impact": "What staying where they are costs them",
@@ -277,7 +287,7 @@ class AnswersField(forms.ModelMultipleChoiceField):
         return obj.description
 
 
-class ProductTalkForm(forms.ModelForm):
+class ProductTalkForm(PlainLabels, forms.ModelForm):
     answers = AnswersField(
         queryset=PainPoint.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -287,6 +297,7 @@ class ProductTalkForm(forms.ModelForm):
     class Meta:
         model = ProductTalk
         fields = ["proposal", "answers"]
+        error_messages = {"proposal": {"required": "Write what you proposed."}}
         widgets = {"proposal": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args: Any, conversation: Conversation, **kwargs: Any) -> None:
@@ -300,7 +311,7 @@ class ProductTalkForm(forms.ModelForm):
         return value
 
 
-class ConversationFilterForm(forms.Form):
+class ConversationFilterForm(PlainLabels, forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
     customer = forms.ModelChoiceField(
         queryset=Customer.objects.none(), required=False, empty_label="All customers"

@@ -139,12 +139,10 @@ def save_log(request: AuthenticatedHttpRequest, conversation: Conversation) -> H
         form.add_error(None, services.NO_PAIN_POINT_YET)
     if not form.is_valid():
         save_draft(conversation, request.POST)
-        conversation.refresh_from_db()
-        return full_page(
-            request,
-            conversation,
-            log_form=LogForm(request.POST, instance=conversation, finishing=finishing),
-        )
+        # The failed form has written its values onto its instance; the page
+        # shows what is saved, read afresh, beside the form as it was typed.
+        saved = Conversation.objects.select_related("customer", "rep__team").get(pk=conversation.pk)
+        return full_page(request, saved, log_form=form)
 
     was_draft = conversation.is_draft
     with transaction.atomic():
