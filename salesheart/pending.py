@@ -11,15 +11,22 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import resolve_url
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
 SESSION_KEY = "pending_post"
 MAX_KEPT_BYTES = 200_000
+# Only our own forms of work are kept; account forms (passwords) never are.
+KEEPING_APPS = {"conversations", "reflections"}
 
 
 def keep_post(request: HttpRequest) -> None:
-    data = {key: values for key, values in request.POST.lists() if key != "csrfmiddlewaretoken"}
+    data = {
+        key: values
+        for key, values in request.POST.lists()
+        if key != "csrfmiddlewaretoken" and "password" not in key.lower()
+    }
     if sum(len(value) for values in data.values() for value in values) > MAX_KEPT_BYTES:
         return
     request.session[SESSION_KEY] = {
@@ -48,12 +55,14 @@ def take_pending_post(request: HttpRequest, path_prefix: str) -> tuple[str, Quer
 
 class LoginRequiredKeepingPostMiddleware(LoginRequiredMiddleware):
     def handle_no_permission(self, request: HttpRequest, view_func) -> HttpResponse:
-        if request.method == "POST":
+        if request.method == "POST" and view_func.__module__.split(".")[0] in KEEPING_APPS:
             keep_post(request)
-            if getattr(request, "htmx", False):
-                # Swapping the sign-in page into a fragment would make no sense:
-                # send the whole window to sign in, then back to the page it was on.
-                back_to = request.htmx.current_url_abs_path or "/"
-                query = urlencode({"next": back_to})
-                return HttpResponseClientRedirect(f"{self.get_login_url()}?{query}")
+        if request.method == "POST" and getattr(request, "htmx", False):
+            # Swapping the sign-in page into a fragment would make no sense:
+            # send the whole window to sign in, then back to the page it was on.
+            back_to = request.htmx.current_url_abs_path or "/"
+            query = urlencode({"next": back_to})
+            return HttpResponseClientRedirect(
+                f"{resolve_url(self.get_login_url(view_func))}?{query}"
+            )
         return super().handle_no_permission(request, view_func)

@@ -59,3 +59,11 @@ def test_running_it_twice_changes_nothing(db):
     counts = (User.objects.count(), Conversation.objects.count(), Team.objects.count())
     run_demo()
     assert (User.objects.count(), Conversation.objects.count(), Team.objects.count()) == counts
+
+
+def test_every_rep_has_a_plan_and_a_half_finished_log(db):
+    run_demo()
+    for rep in User.objects.filter(team__isnull=False):
+        drafts = Conversation.objects.drafts().filter(rep=rep)
+        assert drafts.filter(plan_questions__gt="").count() == 1
+        assert drafts.filter(pain_point_count=1).count() == 1

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from conversations import services
 from conversations.access import get_conversation_for_user, get_pain_point, get_product_talk
@@ -159,6 +160,19 @@ def save_log(request: AuthenticatedHttpRequest, conversation: Conversation) -> H
     return redirect(conversation)
 
 
+def item_form_response(
+    request: AuthenticatedHttpRequest, context: dict[str, Any], item_selector: str
+) -> HttpResponse:
+    """The edit form of one item: in place with htmx, as its own page without."""
+    if not request.htmx:
+        return render(request, "conversations/item_edit.html", context)
+    response = render(request, "conversations/item_edit.html#item_form", context)
+    if request.method == "POST":
+        # The form aims a success at its whole section; a failed save stays in place.
+        response = reswap(retarget(response, item_selector), "outerHTML")
+    return response
+
+
 @require_POST
 def conversation_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
@@ -198,9 +212,7 @@ def pain_point_edit(request: AuthenticatedHttpRequest, pk: int, item: int) -> Ht
         messages.success(request, "Pain point saved.")
         return redirect(log_url(conversation, "pain-points"))
     context = {"conversation": conversation, "item": pain_point, "form": form, "kind": "pain"}
-    if request.htmx:
-        return render(request, "conversations/item_edit.html#item_form", context)
-    return render(request, "conversations/item_edit.html", context)
+    return item_form_response(request, context, f"#pain-{pain_point.pk}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -275,9 +287,7 @@ def proposal_edit(request: AuthenticatedHttpRequest, pk: int, item: int) -> Http
             messages.success(request, "Proposal saved.")
             return redirect(log_url(conversation, "proposals"))
     context = {"conversation": conversation, "item": product_talk, "form": form, "kind": "proposal"}
-    if request.htmx:
-        return render(request, "conversations/item_edit.html#item_form", context)
-    return render(request, "conversations/item_edit.html", context)
+    return item_form_response(request, context, f"#proposal-{product_talk.pk}")
 
 
 @require_http_methods(["GET", "POST"])

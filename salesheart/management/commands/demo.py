@@ -194,6 +194,27 @@ class Command(BaseCommand):
                 self.conversation(
                     rep, profile, rng, rng.choice(customers), occurred_at, listening_mean
                 )
+        self.drafts(rep, rng, customers, now)
+
+    def drafts(self, rep: User, rng: random.Random, customers: list[Customer], now) -> None:
+        """A plan for tomorrow and a log left half-way, so drafts have something to show."""
+        services.conversation_start(
+            rep=rep,
+            customer=customers[0],
+            occurred_at=now + timedelta(days=1, hours=2),
+            purpose="Second meeting",
+            plan_their_world=customers[0].challenges,
+            plan_questions="What happens today when this goes wrong?\n"
+            "Who else feels it?\nWhat have you tried already?",
+        )
+        unfinished = services.conversation_start(
+            rep=rep,
+            customer=customers[1],
+            occurred_at=now - timedelta(hours=3),
+            purpose="Discovery call",
+        )
+        description, impact = rng.choice(PAINS)
+        services.pain_point_add(conversation=unfinished, description=description, impact=impact)
 
     def conversation(
         self,
