@@ -166,6 +166,9 @@ class Conversation(models.Model):
     interactivity = models.FloatField(null=True, blank=True)
     pain_point_count = models.PositiveSmallIntegerField(default=0)
 
+    # The live tracker's run id, so a retried save of the same run is not applied twice.
+    tracked_run = models.CharField(max_length=64, blank=True)
+
     # What the rep typed but has not saved yet (autosave), restored on the next visit.
     draft_data = models.JSONField(default=dict, blank=True)
 
@@ -291,3 +294,79 @@ class ProductTalk(models.Model):
 
     def __str__(self) -> str:
         return self.proposal[:80]
+
+
+class TalkSegment(models.Model):
+    """A stretch of talk on a conversation's timeline, from the tracker or a transcript."""
+
+    class Kind(models.TextChoices):
+        CUSTOMER = "customer", "Customer talking"
+        QUESTION = "question", "Rep asking"
+        PITCH = "pitch", "Rep on the product"
+        OTHER = "other", "Rep, other"
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="segments"
+    )
+    source = models.CharField(
+        max_length=12,
+        choices=[
+            (Conversation.Source.TRACKED, "Tracked"),
+            (Conversation.Source.TRANSCRIPT, "Transcript"),
+        ],
+    )
+    kind = models.CharField(max_length=10, choices=Kind)
+    start = models.FloatField(help_text="Seconds from the start of the conversation.")
+    end = models.FloatField()
+    speaker = models.CharField(max_length=120, blank=True)
+    text = models.TextField(blank=True, max_length=5000)
+    position = models.PositiveIntegerField(default=0)
+    pain_point = models.ForeignKey(
+        PainPoint,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="segments",
+        help_text="The pain point this customer line was marked as.",
+    )
+
+    class Meta:
+        ordering = ["start", "position", "pk"]
+        indexes = [models.Index(fields=["conversation", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.start:.0f}–{self.end:.0f}s"
+
+    @property
+    def is_rep(self) -> bool:
+        return self.kind != self.Kind.CUSTOMER
+
+    @property
+    def duration(self) -> float:
+        return max(0.0, self.end - self.start)
+
+
+class Transcript(models.Model):
+    """An imported transcript: its raw text (deletable), speakers and who sells."""
+
+    conversation = models.OneToOneField(
+        Conversation, on_delete=models.CASCADE, related_name="transcript"
+    )
+    filename = models.CharField(max_length=255, blank=True)
+    format = models.CharField(max_length=10)
+    timed = models.BooleanField(
+        default=True, help_text="False when durations were estimated from word counts."
+    )
+    raw_text = models.TextField(blank=True)
+    raw_deleted_at = models.DateTimeField(null=True, blank=True)
+    speakers = models.JSONField(default=list)
+    rep_speakers = models.JSONField(default=list, blank=True)
+    analysed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.filename or f"Transcript of {self.conversation}"
+
+    @property
+    def is_analysed(self) -> bool:
+        return self.analysed_at is not None

@@ -8,6 +8,7 @@ conversation.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from conversations.models import Conversation, Customer, PainPoint, ProductTalk
+from conversations.metrics import REP_KINDS, Segment, figures_from_segments
+from conversations.models import (
+    Conversation,
+    Customer,
+    PainPoint,
+    ProductTalk,
+    TalkSegment,
+    Transcript,
+)
+from conversations.transcripts import cue_kinds, parse_transcript
 
 if TYPE_CHECKING:
     from salesheart.models import User
@@ -32,9 +42,7 @@ PAIN_POINT_STILL_ANSWERED = (
 
 
 def _recount(conversation: Conversation) -> None:
-    conversation.pain_point_count = conversation.pain_points.count()
-    conversation.refresh_estimated_figures()
-    conversation.save()
+    conversation_refresh_figures(conversation=conversation)
 
 
 @transaction.atomic
@@ -161,3 +169,205 @@ def conversation_delete(*, conversation: Conversation) -> None:
 def conversation_restore(*, conversation: Conversation) -> None:
     conversation.deleted_at = None
     conversation.save(update_fields=["deleted_at", "updated_at"])
+
+
+# Measured talk: segments from the live tracker or a transcript ------------------
+
+MAX_SEGMENTS = 5000
+MAX_CONVERSATION_SECONDS = 8 * 3600
+PAIN_NOTE_LIMIT = 300
+
+
+def conversation_refresh_figures(*, conversation: Conversation) -> Conversation:
+    """Store figures from the timeline when there is one, else from the rep's estimate."""
+    segments = list(conversation.segments.all())
+    if not segments:
+        if conversation.figures_source in {
+            Conversation.Source.TRACKED,
+            Conversation.Source.TRANSCRIPT,
+        }:
+            conversation.figures_source = ""
+        conversation.pain_point_count = conversation.pain_points.count()
+        conversation.refresh_estimated_figures()
+        conversation.save()
+        return conversation
+    heard_at = list(conversation.pain_points.values_list("heard_at", flat=True))
+    figures = figures_from_segments(
+        [Segment(kind=s.kind, start=s.start, end=s.end, text=s.text) for s in segments],
+        pain_points_heard_at=heard_at,
+    )
+    if figures.diagnosed_first is False and not any(t is not None for t in heard_at) and heard_at:
+        # Pain points logged by hand carry no moment: whether they came before the
+        # pitch cannot be told from this timeline, so say nothing rather than "no".
+        figures = replace(figures, diagnosed_first=None)
+    conversation.pain_point_count = len(heard_at)
+    conversation.store_figures(figures, segments[0].source)
+    conversation.save()
+    return conversation
+
+
+def _checked_segments(raw_segments: Iterable[dict]) -> list[Segment]:
+    segments = []
+    for raw in raw_segments:
+        try:
+            segment = Segment(
+                kind=str(raw["kind"]), start=float(raw["start"]), end=float(raw["end"])
+            )
+        except (KeyError, TypeError, ValueError):
+            raise ValidationError(
+                "The tracker sent a timeline this version cannot read. Reload the page "
+                "and finish again: nothing recorded on your device is lost.",
+                code="bad_timeline",
+            ) from None
+        if not (0 <= segment.start <= segment.end <= MAX_CONVERSATION_SECONDS):
+            raise ValidationError(
+                "The timeline has times outside the conversation.", code="bad_timeline"
+            )
+        segments.append(segment)
+    if len(segments) > MAX_SEGMENTS:
+        raise ValidationError(
+            f"The timeline has more than {MAX_SEGMENTS} parts.", code="bad_timeline"
+        )
+    return segments
+
+
+@transaction.atomic
+def tracking_save(
+    *,
+    conversation: Conversation,
+    run: str,
+    segments: Iterable[dict],
+    pain_points: Iterable[dict] = (),
+) -> Conversation:
+    """Save a live tracker run: its timeline replaces any earlier one, its pain points
+    are added. Saving the same run twice (a retry) changes nothing."""
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if run and conversation.tracked_run == run:
+        return conversation
+    checked = _checked_segments(segments)
+    stamps = []
+    for raw in pain_points:
+        try:
+            heard_at = float(raw["at"])
+        except (KeyError, TypeError, ValueError):
+            raise ValidationError("A pain point has no moment.", code="bad_timeline") from None
+        if not 0 <= heard_at <= MAX_CONVERSATION_SECONDS:
+            raise ValidationError("A pain point is outside the conversation.", code="bad_timeline")
+        note = str(raw.get("note") or "").strip()[:PAIN_NOTE_LIMIT]
+        stamps.append((heard_at, note))
+    conversation.segments.all().delete()
+    TalkSegment.objects.bulk_create(
+        TalkSegment(
+            conversation=conversation,
+            source=Conversation.Source.TRACKED,
+            kind=segment.kind,
+            start=segment.start,
+            end=segment.end,
+            position=index,
+        )
+        for index, segment in enumerate(checked)
+    )
+    for heard_at, note in stamps:
+        minutes, seconds = divmod(int(heard_at), 60)
+        PainPoint.objects.create(
+            conversation=conversation,
+            description=note or f"Pain point heard at {minutes}:{seconds:02d} (no note)",
+            heard_at=heard_at,
+        )
+    conversation.tracked_run = run
+    return conversation_refresh_figures(conversation=conversation)
+
+
+@transaction.atomic
+def transcript_add(*, conversation: Conversation, text: str, filename: str = "") -> Transcript:
+    """Parse a transcript and keep it, waiting for the rep to say who sells.
+
+    Raises TranscriptError with a message for the page; nothing is stored then."""
+    parsed = parse_transcript(text)
+    Transcript.objects.filter(conversation=conversation).delete()
+    return Transcript.objects.create(
+        conversation=conversation,
+        filename=filename[:255],
+        format=parsed.format,
+        timed=parsed.timed,
+        raw_text=text,
+        speakers=parsed.speakers,
+    )
+
+
+@transaction.atomic
+def transcript_analyse(*, transcript: Transcript, rep_speakers: Iterable[str]) -> Transcript:
+    """Turn the transcript into the conversation's timeline, rep lines classified."""
+    rep_speakers = [name for name in rep_speakers if name in transcript.speakers]
+    if not rep_speakers:
+        raise ValidationError("Choose who was on the selling side.", code="no_rep_speaker")
+    if len(rep_speakers) == len(transcript.speakers):
+        raise ValidationError(
+            "Leave at least one speaker on the customer's side.", code="no_customer_speaker"
+        )
+    if not transcript.raw_text:
+        raise ValidationError(
+            "The transcript text was deleted; import the file again.", code="raw_deleted"
+        )
+    conversation = transcript.conversation
+    parsed = parse_transcript(transcript.raw_text)
+    team = conversation.rep.team
+    kinds = cue_kinds(parsed, set(rep_speakers), team.keyword_list if team else [])
+    conversation.segments.all().delete()
+    TalkSegment.objects.bulk_create(
+        TalkSegment(
+            conversation=conversation,
+            source=Conversation.Source.TRANSCRIPT,
+            kind=kind,
+            start=cue.start or 0.0,
+            end=cue.end if cue.end is not None else (cue.start or 0.0),
+            speaker=cue.speaker[:120],
+            text=cue.text[:5000],
+            position=index,
+        )
+        for index, (cue, kind) in enumerate(zip(parsed.cues, kinds, strict=True))
+    )
+    transcript.rep_speakers = rep_speakers
+    transcript.analysed_at = timezone.now()
+    transcript.save()
+    conversation_refresh_figures(conversation=conversation)
+    return transcript
+
+
+@transaction.atomic
+def segment_retag(*, segment: TalkSegment, kind: str) -> TalkSegment:
+    if not segment.is_rep or kind not in REP_KINDS:
+        raise ValidationError(
+            "Rep lines can be a question, product talk or other.", code="bad_kind"
+        )
+    segment.kind = kind
+    segment.save(update_fields=["kind"])
+    conversation_refresh_figures(conversation=segment.conversation)
+    return segment
+
+
+@transaction.atomic
+def segment_mark_pain(*, segment: TalkSegment) -> PainPoint:
+    """A customer line becomes a pain point in their own words, heard at that moment."""
+    if segment.is_rep:
+        raise ValidationError("Only the customer's lines can be pain points.", code="rep_line")
+    if segment.pain_point_id:
+        return segment.pain_point
+    pain_point = PainPoint.objects.create(
+        conversation=segment.conversation,
+        description=(segment.text or f"Pain point at {int(segment.start)} s")[:2000],
+        heard_at=segment.start,
+    )
+    segment.pain_point = pain_point
+    segment.save(update_fields=["pain_point"])
+    conversation_refresh_figures(conversation=segment.conversation)
+    return pain_point
+
+
+@transaction.atomic
+def transcript_delete_raw(*, transcript: Transcript) -> Transcript:
+    """Forget the raw text; the timeline and the figures stay."""
+    transcript.raw_text = ""
+    transcript.raw_deleted_at = timezone.now()
+    transcript.save(update_fields=["raw_text", "raw_deleted_at"])
+    return transcript

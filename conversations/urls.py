@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from conversations.views import conversations, customers, log, team
+from conversations.views import conversations, customers, log, team, tracker, transcripts
 
 app_name = "conversations"
 
@@ -23,6 +23,30 @@ urlpatterns = [
     path("<int:pk>/proposals/", log.proposal_add, name="proposal_add"),
     path("<int:pk>/proposals/<int:item>/edit/", log.proposal_edit, name="proposal_edit"),
     path("<int:pk>/proposals/<int:item>/delete/", log.proposal_delete, name="proposal_delete"),
+    path("<int:pk>/track/", tracker.tracker, name="tracker"),
+    path("<int:pk>/track/save/", tracker.tracker_save, name="tracker_save"),
+    path("<int:pk>/transcript/", transcripts.transcript_import, name="transcript_import"),
+    path(
+        "<int:pk>/transcript/speakers/",
+        transcripts.transcript_speakers,
+        name="transcript_speakers",
+    ),
+    path(
+        "<int:pk>/transcript/timeline/",
+        transcripts.transcript_timeline,
+        name="transcript_timeline",
+    ),
+    path(
+        "<int:pk>/transcript/delete-text/",
+        transcripts.transcript_delete_raw,
+        name="transcript_delete_raw",
+    ),
+    path("<int:pk>/segments/<int:segment>/kind/", transcripts.segment_retag, name="segment_retag"),
+    path(
+        "<int:pk>/segments/<int:segment>/pain/",
+        transcripts.segment_mark_pain,
+        name="segment_mark_pain",
+    ),
     path("customers/", customers.customer_list, name="customers"),
     path("customers/new/", customers.customer_create, name="customer_create"),
     path("customers/<int:pk>/", customers.customer_detail, name="customer_detail"),

@@ -350,8 +350,13 @@ def test_the_logged_conversation_factory_goes_through_the_same_rules(rep):
 def test_finishing_keeps_measured_figures_over_the_estimate(rep):
     conversation = with_estimate(start_conversation(rep), split=(60, 20, 10, 10), minutes=30)
     add_pain_point(conversation)
-    Conversation.objects.filter(pk=conversation.pk).update(
-        figures_source=Conversation.Source.TRACKED, listening_ratio=0.42
+    services.tracking_save(
+        conversation=conversation,
+        run="run-1",
+        segments=[
+            {"kind": "customer", "start": 0, "end": 42},
+            {"kind": "question", "start": 42, "end": 100},
+        ],
     )
     conversation.refresh_from_db()
     services.conversation_finish(conversation=conversation)
