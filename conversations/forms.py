@@ -342,10 +342,16 @@ class ConversationFilterForm(PlainLabels, forms.Form):
             self.add_error("date_to", "The end date is before the start date.")
         return cleaned
 
+    @property
+    def is_filtering(self) -> bool:
+        return self.is_bound and any(self.data.get(name) for name in self.fields)
+
     def apply(self, conversations):
-        if not self.is_valid():
+        """Apply every filter that is valid; a bad one gets its message and is left out."""
+        if not self.is_bound:
             return conversations
-        data = self.cleaned_data
+        self.is_valid()
+        data = {name: self.cleaned_data.get(name) for name in self.fields}
         if data["q"]:
             conversations = conversations.search(data["q"])
         if data["customer"]:

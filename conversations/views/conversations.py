@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from conversations import services
 from conversations.access import get_conversation_for_user, get_deleted_conversation_for_user
 from conversations.forms import ConversationFilterForm, StartForm
-from conversations.models import Conversation, Customer
+from conversations.models import Conversation, Customer, Transcript
+from conversations.timeline import build_timeline
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.pending import take_pending_post
 
@@ -95,8 +96,9 @@ def start_from_form(request: AuthenticatedHttpRequest, form: StartForm) -> Conve
 @require_GET
 def conversation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk)
-    pain_points = conversation.pain_points.prefetch_related("answered_by")
+    pain_points = list(conversation.pain_points.prefetch_related("answered_by"))
     product_talks = conversation.product_talks.prefetch_related("answers")
+    segments = list(conversation.segments.all())
     return render(
         request,
         "conversations/detail.html",
@@ -106,6 +108,8 @@ def conversation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             "product_talks": product_talks,
             "can_edit": conversation.rep_id == request.user.pk,
             "team": conversation.rep.team,
+            "timeline": build_timeline(conversation, segments, pain_points),
+            "transcript": Transcript.objects.filter(conversation=conversation).first(),
             "nav": "conversations" if conversation.rep_id == request.user.pk else "team",
         },
     )

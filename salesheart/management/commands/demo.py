@@ -113,6 +113,88 @@ OUTCOMES = [
 ]
 
 
+CUSTOMER_LINES = [
+    "Honestly, month-end is a nightmare for us right now.",
+    "We re-key every order by hand, and mistakes reach our customers.",
+    "Last quarter we paid penalties because jobs were late.",
+    "My team is tired; two people left this year because of it.",
+    "The board keeps asking for numbers we cannot give them on time.",
+    "We tried a spreadsheet fix but it fell apart within weeks.",
+    "If nothing changes, we lose the contract renewal in spring.",
+    "I would need to see how it fits with what we already run.",
+]
+QUESTION_LINES = [
+    "What does a typical month-end look like for your team?",
+    "How do those mistakes show up for your customers?",
+    "What has that cost you so far?",
+    "Who else feels this, day to day?",
+    "What have you tried already?",
+    "What would change for you if this were solved?",
+]
+PITCH_LINES = [
+    "Our platform imports the orders automatically, no re-keying.",
+    "Let me show you the dashboard module, it gives the board live numbers.",
+    "We offer a pricing plan that starts small.",
+    "Our integration works with the systems you already run.",
+]
+OTHER_LINES = ["Thanks for making the time today.", "Shall we book the next call for Thursday?"]
+
+
+def demo_transcript(rep_name: str, customer_name: str, pitches_early: bool) -> str:
+    """A Zoom-style WebVTT of a discovery call: early pitchers open with the product."""
+    if pitches_early:
+        script = [("rep", OTHER_LINES[0]), ("rep", PITCH_LINES[0]), ("rep", PITCH_LINES[1])]
+        script += [("customer", CUSTOMER_LINES[0]), ("rep", PITCH_LINES[2])]
+        script += [("customer", CUSTOMER_LINES[1]), ("rep", QUESTION_LINES[2])]
+        script += [("customer", CUSTOMER_LINES[7]), ("rep", PITCH_LINES[3])]
+        script += [("rep", OTHER_LINES[1])]
+    else:
+        script = [("rep", OTHER_LINES[0]), ("rep", QUESTION_LINES[0])]
+        for question, answer in zip(QUESTION_LINES[1:], CUSTOMER_LINES[:6], strict=False):
+            script += [("customer", answer), ("rep", question)]
+        script += [("customer", CUSTOMER_LINES[6]), ("rep", PITCH_LINES[0])]
+        script += [("customer", CUSTOMER_LINES[7]), ("rep", OTHER_LINES[1])]
+    cues, clock = ["WEBVTT", ""], 0.0
+    for number, (side, line) in enumerate(script, start=1):
+        seconds = max(3.0, len(line.split()) / 2.5) * (3 if side == "customer" else 1.5)
+        start, clock = clock, clock + seconds
+        name = rep_name if side == "rep" else customer_name
+        cues += [str(number), f"{stamp(start)} --> {stamp(clock)}", f"{name}: {line}", ""]
+        clock += 0.5
+    return "\n".join(cues)
+
+
+def stamp(seconds: float) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{int(hours):02d}:{int(minutes):02d}:{secs:06.3f}"
+
+
+def tracked_run(
+    rng: random.Random, listening: float, pitches_early: bool
+) -> tuple[list[dict], list[dict]]:
+    """Twenty minutes of practice as the observer would have clicked it."""
+    segments, pains, clock = [], [], 0.0
+    first_pitch_at = 90.0 if pitches_early else 60.0
+    while clock < 1200:
+        customer_turn = rng.uniform(20, 60) * listening * 2
+        rep_turn = rng.uniform(20, 60) * (1 - listening) * 2
+        segments.append({"kind": "customer", "start": clock, "end": clock + customer_turn})
+        # Early pitchers only hear the pain after they have pitched.
+        if len(pains) < 3 and rng.random() < 0.5 and clock > first_pitch_at + 30:
+            pains.append({"at": clock + customer_turn / 2, "note": rng.choice(PAINS)[0]})
+        clock += customer_turn + rng.uniform(0, 2)
+        pitch_from = first_pitch_at if pitches_early else 600.0
+        kind = "pitch" if clock >= pitch_from and rng.random() < 0.5 else "question"
+        if rng.random() < 0.15:
+            kind = "other"
+        segments.append({"kind": kind, "start": clock, "end": clock + rep_turn})
+        clock += rep_turn + rng.uniform(0, 2)
+    if not pains:
+        pains.append({"at": 200.0, "note": PAINS[0][0]})
+    return segments, pains
+
+
 class Command(BaseCommand):
     help = "Create (or refresh) the demo organisation and print its logins."
 
@@ -195,6 +277,43 @@ class Command(BaseCommand):
                     rep, profile, rng, rng.choice(customers), occurred_at, listening_mean
                 )
         self.drafts(rep, rng, customers, now)
+        self.measured(rep, profile, rng, customers, now)
+
+    def measured(
+        self, rep: User, profile: RepProfile, rng: random.Random, customers: list[Customer], now
+    ) -> None:
+        """A practice run through the live tracker and a call imported from a transcript,
+        both shaped by the rep's habits, so timelines have something real to show."""
+        pitches_early = profile.pitching >= 30
+        practice = services.conversation_start(
+            rep=rep,
+            customer=customers[2],
+            occurred_at=now - timedelta(days=2, hours=1),
+            kind=Conversation.Kind.PRACTICE,
+            purpose="Role-play in threes",
+        )
+        segments, pains = tracked_run(rng, profile.listening_end / 100, pitches_early)
+        services.tracking_save(
+            conversation=practice, run=f"demo-{rep.username}", segments=segments, pain_points=pains
+        )
+        services.conversation_finish(conversation=practice)
+
+        call = services.conversation_start(
+            rep=rep,
+            customer=customers[3],
+            occurred_at=now - timedelta(days=1, hours=4),
+            channel=Conversation.Channel.VIDEO,
+            purpose="Discovery call (recorded)",
+        )
+        transcript = services.transcript_add(
+            conversation=call,
+            text=demo_transcript(rep.get_full_name(), customers[3].name, pitches_early),
+            filename="zoom-recording.vtt",
+        )
+        services.transcript_analyse(transcript=transcript, rep_speakers=[rep.get_full_name()])
+        first_customer_line = call.segments.filter(kind="customer").order_by("start")[1]
+        services.segment_mark_pain(segment=first_customer_line)
+        services.conversation_finish(conversation=call)
 
     def drafts(self, rep: User, rng: random.Random, customers: list[Customer], now) -> None:
         """A plan for tomorrow and a log left half-way, so drafts have something to show."""
