@@ -67,3 +67,21 @@ def test_every_rep_has_a_plan_and_a_half_finished_log(db):
         drafts = Conversation.objects.drafts().filter(rep=rep)
         assert drafts.filter(plan_questions__gt="").count() == 1
         assert drafts.filter(pain_point_count=1).count() == 1
+
+
+def test_demo_timestamps_never_show_sixty_seconds():
+    from salesheart.management.commands.demo import stamp
+
+    assert stamp(59.9996) == "00:01:00.000"
+    assert stamp(3661.5) == "01:01:01.500"
+
+
+def test_early_pitchers_pitch_before_they_hear_the_pain_on_measured_calls(db):
+    run_demo()
+    measured = Conversation.objects.filter(figures_source__in=["tracked", "transcript"])
+    assert set(measured.filter(rep__username="ravi").values_list("diagnosed_first", flat=True)) == {
+        False
+    }
+    assert set(measured.filter(rep__username="rita").values_list("diagnosed_first", flat=True)) == {
+        True
+    }

@@ -165,9 +165,11 @@ def demo_transcript(rep_name: str, customer_name: str, pitches_early: bool) -> s
 
 
 def stamp(seconds: float) -> str:
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{int(hours):02d}:{int(minutes):02d}:{secs:06.3f}"
+    # Whole milliseconds first, so 59.9996 s never prints as an impossible "60.000".
+    millis = round(seconds * 1000)
+    hours, millis = divmod(millis, 3_600_000)
+    minutes, millis = divmod(millis, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{millis / 1000:06.3f}"
 
 
 def tracked_run(
