@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from conversations.models import Conversation, Customer, PainPoint, ProductTalk
+from conversations.models import CoachingNote, Conversation, Customer, PainPoint, ProductTalk
 from conversations.services import FOREIGN_PAIN_POINT, MUST_ANSWER_A_PAIN_POINT
 from salesheart.forms import PlainLabels
 
@@ -365,3 +365,40 @@ class ConversationFilterForm(PlainLabels, forms.Form):
         if data["outcome"]:
             conversations = conversations.filter(outcome=data["outcome"])
         return conversations
+
+
+class CoachingNoteForm(PlainLabels, forms.ModelForm):
+    moment = forms.CharField(
+        label="Pin to a moment (optional, minutes:seconds)",
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "e.g. 4:30"}),
+    )
+
+    class Meta:
+        model = CoachingNote
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        labels = {"text": "Your coaching note"}
+        error_messages = {"text": {"required": "Write the note."}}
+
+    def __init__(self, *args: Any, length: float | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.length = length
+
+    def clean_moment(self) -> float | None:
+        raw = self.cleaned_data["moment"].strip()
+        if not raw:
+            return None
+        minutes, _, seconds = raw.rpartition(":")
+        try:
+            value = int(minutes or 0) * 60 + int(seconds)
+        except ValueError:
+            raise ValidationError("Write the moment as minutes:seconds, like 4:30.") from None
+        if value < 0 or (self.length is not None and value > self.length):
+            raise ValidationError("That moment is outside the conversation.")
+        return float(value)
+
+    def save(self, commit: bool = True) -> CoachingNote:
+        self.instance.at_seconds = self.cleaned_data.get("moment")
+        return super().save(commit=commit)

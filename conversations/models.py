@@ -370,3 +370,24 @@ class Transcript(models.Model):
     @property
     def is_analysed(self) -> bool:
         return self.analysed_at is not None
+
+
+class CoachingNote(models.Model):
+    """A manager's comment on a rep's conversation, optionally pinned to a moment in it."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="coaching_notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coaching_notes"
+    )
+    text = models.TextField(max_length=TEXT_LIMIT)
+    at_seconds = models.FloatField("at (seconds into the conversation)", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["conversation", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.text[:80]

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from conversations.views import conversations, customers, log, team, tracker, transcripts
+from conversations.views import (
+    conversations,
+    customers,
+    dashboards,
+    log,
+    tracker,
+    transcripts,
+)
 
 app_name = "conversations"
 
@@ -51,5 +58,15 @@ urlpatterns = [
     path("customers/new/", customers.customer_create, name="customer_create"),
     path("customers/<int:pk>/", customers.customer_detail, name="customer_detail"),
     path("customers/<int:pk>/edit/", customers.customer_edit, name="customer_edit"),
-    path("team/", team.team_dashboard, name="team_dashboard"),
+    path("dashboard/", dashboards.rep_dashboard, name="dashboard"),
+    path("dashboard/export.csv", dashboards.rep_export, name="dashboard_export"),
+    path("team/", dashboards.team_dashboard, name="team_dashboard"),
+    path("team/export.csv", dashboards.team_export, name="team_export"),
+    path(
+        "team/reps/<int:rep_id>/",
+        dashboards.rep_dashboard_for_manager,
+        name="rep_dashboard_for_manager",
+    ),
+    path("team/reps/<int:rep_id>/export.csv", dashboards.rep_export, name="rep_export"),
+    path("<int:pk>/notes/", conversations.coaching_note_add, name="coaching_note_add"),
 ]

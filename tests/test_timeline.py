@@ -89,5 +89,5 @@ def test_the_page_needs_the_same_queries_for_a_long_timeline(
         ],
     )
     client.force_login(rep)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         client.get(reverse("conversations:detail", args=[conversation.pk]))

@@ -20,9 +20,10 @@ LIST_URL = reverse("conversations:list")
 
 # Session, user, managed teams, the conversation with its customer and rep's team, its pain
 # points with what answers them, its talk segments and transcript (for the timeline), its
+# coaching notes with their authors,
 # proposals with what they answer, then the session saved on every request: the same at any
 # number of pain points and proposals.
-DETAIL_QUERY_BOUND = 13
+DETAIL_QUERY_BOUND = 14
 
 
 def url(name: str, conversation: Conversation) -> str:

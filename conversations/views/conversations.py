@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Max
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from conversations import services
 from conversations.access import get_conversation_for_user, get_deleted_conversation_for_user
-from conversations.forms import ConversationFilterForm, StartForm
+from conversations.forms import CoachingNoteForm, ConversationFilterForm, StartForm
 from conversations.models import Conversation, Customer, Transcript
 from conversations.timeline import build_timeline
 from salesheart.http import AuthenticatedHttpRequest, role_required
@@ -93,12 +94,26 @@ def start_from_form(request: AuthenticatedHttpRequest, form: StartForm) -> Conve
     )
 
 
+def can_coach(user, conversation: Conversation) -> bool:
+    """Managers of the rep's team leave coaching notes; the rep reads them."""
+    team_id = conversation.rep.team_id
+    return conversation.rep_id != user.pk and team_id in user.managed_team_ids
+
+
 @require_GET
 def conversation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    conversation = get_conversation_for_user(request.user, pk)
+    return detail_page(request, get_conversation_for_user(request.user, pk))
+
+
+def detail_page(
+    request: AuthenticatedHttpRequest,
+    conversation: Conversation,
+    note_form: CoachingNoteForm | None = None,
+) -> HttpResponse:
     pain_points = list(conversation.pain_points.prefetch_related("answered_by"))
     product_talks = conversation.product_talks.prefetch_related("answers")
     segments = list(conversation.segments.all())
+    notes = list(conversation.coaching_notes.select_related("author"))
     return render(
         request,
         "conversations/detail.html",
@@ -109,10 +124,31 @@ def conversation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             "can_edit": conversation.rep_id == request.user.pk,
             "team": conversation.rep.team,
             "timeline": build_timeline(conversation, segments, pain_points),
+            "notes": notes,
+            "notes_saved_at": max((n.created_at for n in notes), default=conversation.created_at),
+            "note_form": note_form
+            or CoachingNoteForm(length=segments[-1].end if segments else None),
+            "can_coach": can_coach(request.user, conversation),
             "transcript": Transcript.objects.filter(conversation=conversation).first(),
             "nav": "conversations" if conversation.rep_id == request.user.pk else "team",
         },
     )
+
+
+@require_POST
+def coaching_note_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    conversation = get_conversation_for_user(request.user, pk)
+    if not can_coach(request.user, conversation):
+        raise PermissionDenied("Only the rep's managers leave coaching notes.")
+    last = conversation.segments.order_by("-end").values_list("end", flat=True).first()
+    form = CoachingNoteForm(request.POST, length=last)
+    if not form.is_valid():
+        return detail_page(request, conversation, note_form=form)
+    form.instance.conversation = conversation
+    form.instance.author = request.user
+    form.save()
+    messages.success(request, f"Note saved; {conversation.rep} will see it.")
+    return redirect(f"{conversation.get_absolute_url()}#notes")
 
 
 @require_http_methods(["GET", "POST"])

@@ -164,6 +164,23 @@ def demo_transcript(rep_name: str, customer_name: str, pitches_early: bool) -> s
     return "\n".join(cues)
 
 
+def believe(conversation: Conversation, rng: random.Random) -> None:
+    """The rep's own split of a measured call: like most people, they believe they
+    listened more than they did."""
+    conversation.refresh_from_db()
+    believed = min(85, round((conversation.listening_ratio or 0.5) * 100) + rng.randint(10, 20))
+    conversation.estimate_customer = believed
+    conversation.estimate_pitching = min(
+        100 - believed, max(0, round((conversation.pitch_share or 0) * 100) - 5)
+    )
+    conversation.estimate_asking = round((100 - believed - conversation.estimate_pitching) * 0.7)
+    conversation.estimate_other = (
+        100 - believed - conversation.estimate_pitching - conversation.estimate_asking
+    )
+    conversation.duration_minutes = 20
+    conversation.save()
+
+
 def stamp(seconds: float) -> str:
     # Whole milliseconds first, so 59.9996 s never prints as an impossible "60.000".
     millis = round(seconds * 1000)
@@ -298,6 +315,7 @@ class Command(BaseCommand):
         services.tracking_save(
             conversation=practice, run=f"demo-{rep.username}", segments=segments, pain_points=pains
         )
+        believe(practice, rng)
         services.conversation_finish(conversation=practice)
 
         call = services.conversation_start(
@@ -315,6 +333,7 @@ class Command(BaseCommand):
         services.transcript_analyse(transcript=transcript, rep_speakers=[rep.get_full_name()])
         first_customer_line = call.segments.filter(kind="customer").order_by("start")[1]
         services.segment_mark_pain(segment=first_customer_line)
+        believe(call, rng)
         services.conversation_finish(conversation=call)
 
     def drafts(self, rep: User, rng: random.Random, customers: list[Customer], now) -> None:

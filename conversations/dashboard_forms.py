@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from conversations.dashboards import Period
+from conversations.models import Conversation
+from salesheart.forms import PlainLabels
+
+MAX_RANGE_DAYS = 730
+
+
+class DashboardFilterForm(PlainLabels, forms.Form):
+    """Period and filters of a dashboard; anything invalid falls back to the last 30 days."""
+
+    period = forms.ChoiceField(
+        choices=[("30", "Last 30 days"), ("90", "Last 90 days"), ("custom", "Custom range")],
+        initial="30",
+        required=False,
+    )
+    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(
+        label="Real or practice",
+        choices=[("", "Both"), *Conversation.Kind.choices],
+        required=False,
+    )
+    source = forms.ChoiceField(
+        label="Figures from",
+        choices=[("", "Any source"), *Conversation.Source.choices],
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("period") != "custom":
+            return cleaned
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if not start or not end:
+            self.add_error("start", "Choose both a start and an end date for a custom range.")
+        elif start > end:
+            self.add_error("end", "The end date is before the start date.")
+        elif (end - start).days > MAX_RANGE_DAYS:
+            self.add_error("end", "Choose a range of two years at most.")
+        elif start > timezone.localdate():
+            self.add_error("start", "That range is in the future; there is nothing to show yet.")
+        return cleaned
+
+    def _valid(self, name: str, default: str = "") -> str:
+        if not self.is_bound or not self.is_valid():
+            return self.cleaned_data.get(name, default) if self.is_bound else default
+        return self.cleaned_data.get(name) or default
+
+    @property
+    def chosen_period(self) -> Period:
+        choice = self._valid("period", "30")
+        if choice == "90":
+            return Period.last_days(90)
+        if choice == "custom" and self.is_valid():
+            start, end = self.cleaned_data["start"], self.cleaned_data["end"]
+            return Period(start, end, f"{start:%d %b %Y} to {end:%d %b %Y}")
+        return Period.last_days(30)
+
+    @property
+    def chosen_kind(self) -> str:
+        return self._valid("kind")
+
+    @property
+    def chosen_source(self) -> str:
+        return self._valid("source")

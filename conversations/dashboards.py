@@ -1,0 +1,214 @@
+"""Dashboard figures, computed by the database.
+
+Every figure here is one aggregate query over the stored conversation figures
+(per rep, per week or both), never a loop over conversations in Python, so a
+dashboard costs the same few queries at any size.
+
+Ratios are pooled over time, not averaged over conversations: a rep's listening
+ratio is all the customer's talk divided by all the talk. A five-minute call
+then weighs less than an hour-long one, as it should.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Avg, Count, F, Max, Q, QuerySet, Sum
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from conversations.models import Conversation
+
+MEASURED = (Conversation.Source.TRACKED, Conversation.Source.TRANSCRIPT)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    label: str
+
+    @classmethod
+    def last_days(cls, days: int, today: date | None = None) -> Period:
+        today = today or timezone.localdate()
+        return cls(today - timedelta(days=days - 1), today, f"Last {days} days")
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        zone = timezone.get_current_timezone()
+        start = datetime.combine(self.start, time.min, tzinfo=zone)
+        end = datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone)
+        return start, end
+
+    @property
+    def weeks(self) -> list[date]:
+        """Mondays of every week the period touches, oldest first."""
+        monday = self.start - timedelta(days=self.start.weekday())
+        weeks = []
+        while monday <= self.end:
+            weeks.append(monday)
+            monday += timedelta(days=7)
+        return weeks
+
+
+def _figure_sums() -> dict[str, Any]:
+    with_figures = Q(figures_source__gt="")
+    return {
+        "conversations": Count("pk"),
+        "with_figures": Count("pk", filter=with_figures),
+        "customer_talk": Sum("customer_talk", filter=with_figures),
+        "rep_question": Sum("rep_question", filter=with_figures),
+        "rep_pitch": Sum("rep_pitch", filter=with_figures),
+        "rep_other": Sum("rep_other", filter=with_figures),
+        "diagnosed_yes": Count("pk", filter=Q(diagnosed_first=True)),
+        "diagnosed_known": Count("pk", filter=Q(diagnosed_first__isnull=False)),
+        "pain_points": Avg("pain_point_count"),
+        "questions": Avg("questions_asked"),
+        "last_activity": Max("occurred_at"),
+    }
+
+
+@dataclass(frozen=True)
+class Summary:
+    conversations: int = 0
+    with_figures: int = 0
+    customer_talk: float = 0.0
+    rep_question: float = 0.0
+    rep_pitch: float = 0.0
+    rep_other: float = 0.0
+    diagnosed_yes: int = 0
+    diagnosed_known: int = 0
+    pain_points: float | None = None
+    questions: float | None = None
+    last_activity: datetime | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Summary:
+        return cls(
+            conversations=row.get("conversations") or 0,
+            with_figures=row.get("with_figures") or 0,
+            customer_talk=row.get("customer_talk") or 0.0,
+            rep_question=row.get("rep_question") or 0.0,
+            rep_pitch=row.get("rep_pitch") or 0.0,
+            rep_other=row.get("rep_other") or 0.0,
+            diagnosed_yes=row.get("diagnosed_yes") or 0,
+            diagnosed_known=row.get("diagnosed_known") or 0,
+            pain_points=row.get("pain_points"),
+            questions=row.get("questions"),
+            last_activity=row.get("last_activity"),
+        )
+
+    @property
+    def total_talk(self) -> float:
+        return self.customer_talk + self.rep_question + self.rep_pitch + self.rep_other
+
+    @property
+    def listening_ratio(self) -> float | None:
+        return self.customer_talk / self.total_talk if self.total_talk else None
+
+    @property
+    def pitch_share(self) -> float | None:
+        return self.rep_pitch / self.total_talk if self.total_talk else None
+
+    @property
+    def diagnosed_first_rate(self) -> float | None:
+        return self.diagnosed_yes / self.diagnosed_known if self.diagnosed_known else None
+
+
+def in_period(
+    conversations: QuerySet[Conversation],
+    period: Period,
+    *,
+    kind: str = "",
+    source: str = "",
+) -> QuerySet[Conversation]:
+    start, end = period.bounds()
+    conversations = conversations.logged().filter(occurred_at__gte=start, occurred_at__lt=end)
+    if kind:
+        conversations = conversations.filter(kind=kind)
+    if source:
+        conversations = conversations.filter(figures_source=source)
+    return conversations
+
+
+def summary(conversations: QuerySet[Conversation]) -> Summary:
+    return Summary.from_row(conversations.order_by().aggregate(**_figure_sums()))
+
+
+def summary_per_rep(conversations: QuerySet[Conversation]) -> dict[int, Summary]:
+    rows = conversations.order_by().values("rep_id").annotate(**_figure_sums())
+    return {row["rep_id"]: Summary.from_row(row) for row in rows}
+
+
+@dataclass
+class Trend:
+    weeks: list[date]
+    points: list[Summary] = field(default_factory=list)
+
+    @property
+    def listening(self) -> list[float | None]:
+        return [point.listening_ratio for point in self.points]
+
+    @property
+    def pitch(self) -> list[float | None]:
+        return [point.pitch_share for point in self.points]
+
+
+def _week_key(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def weekly(conversations: QuerySet[Conversation], period: Period) -> Trend:
+    rows = (
+        conversations.order_by()
+        .annotate(week=TruncWeek("occurred_at"))
+        .values("week")
+        .annotate(**_figure_sums())
+    )
+    by_week = {_week_key(row["week"]): Summary.from_row(row) for row in rows}
+    return Trend(period.weeks, [by_week.get(week, Summary()) for week in period.weeks])
+
+
+def weekly_per_rep(conversations: QuerySet[Conversation], period: Period) -> dict[int, Trend]:
+    rows = (
+        conversations.order_by()
+        .annotate(week=TruncWeek("occurred_at"))
+        .values("rep_id", "week")
+        .annotate(**_figure_sums())
+    )
+    by_rep: dict[int, dict[date, Summary]] = {}
+    for row in rows:
+        by_rep.setdefault(row["rep_id"], {})[_week_key(row["week"])] = Summary.from_row(row)
+    return {
+        rep_id: Trend(period.weeks, [weeks.get(week, Summary()) for week in period.weeks])
+        for rep_id, weeks in by_rep.items()
+    }
+
+
+@dataclass(frozen=True)
+class EstimateGap:
+    """Where a rep both estimated the split and measured it: what they believed vs the truth."""
+
+    conversations: int
+    believed_listening: float | None
+    measured_listening: float | None
+
+    @property
+    def gap(self) -> float | None:
+        if self.believed_listening is None or self.measured_listening is None:
+            return None
+        return self.believed_listening - self.measured_listening
+
+
+def estimate_vs_measured(conversations: QuerySet[Conversation]) -> EstimateGap:
+    row = (
+        conversations.order_by()
+        .filter(figures_source__in=MEASURED, estimate_customer__isnull=False)
+        .aggregate(
+            count=Count("pk"),
+            believed=Avg(F("estimate_customer") / 100.0),
+            measured=Avg("listening_ratio"),
+        )
+    )
+    return EstimateGap(row["count"], row["believed"], row["measured"])

@@ -1,0 +1,336 @@
+"""The rep's dashboard (their mirror) and the manager's team dashboard (for coaching)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Count
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from conversations import dashboards
+from conversations.charts import line_chart, sparkline
+from conversations.dashboard_forms import DashboardFilterForm
+from conversations.metrics import format_listening_to_pitching
+from conversations.models import CoachingNote, Conversation
+from salesheart.http import AuthenticatedHttpRequest, role_required
+from salesheart.models import Team, User
+
+# A rep whose last two weeks differ this much from their own period average is drifting.
+DRIFT_POINTS = 10
+SORTABLE = {
+    "name": lambda row: (row["rep"].get_full_name() or row["rep"].username).lower(),
+    "conversations": lambda row: row["summary"].conversations,
+    "listening": lambda row: row["summary"].listening_ratio or -1,
+    "pitch": lambda row: row["summary"].pitch_share or -1,
+    "diagnosed": lambda row: row["summary"].diagnosed_first_rate or -1,
+    "last": lambda row: row["summary"].last_activity or timezone.now().replace(year=1970),
+}
+
+
+def rep_figures(rep: User, filters: DashboardFilterForm) -> dict[str, Any]:
+    period, kind, source = filters.chosen_period, filters.chosen_kind, filters.chosen_source
+    conversations = dashboards.in_period(
+        Conversation.objects.alive().filter(rep=rep), period, kind=kind, source=source
+    )
+    team = rep.team
+    band = team.listening_band if team else (50, 64)
+    trend = dashboards.weekly(conversations, period)
+    overall = dashboards.summary(conversations)
+    sources = dict(
+        conversations.filter(figures_source__gt="")
+        .order_by()
+        .values_list("figures_source")
+        .annotate(n=Count("pk"))
+    )
+    return {
+        "rep": rep,
+        "team": team,
+        "band": band,
+        "summary": overall,
+        "listening_to_pitching": format_listening_to_pitching(
+            overall.customer_talk if overall.with_figures else None,
+            overall.rep_pitch if overall.with_figures else None,
+        ),
+        "listening_tone": tone(overall.listening_ratio, band),
+        "pitch_tone": (
+            ""
+            if overall.pitch_share is None or team is None
+            else ("good" if overall.pitch_share * 100 <= team.pitch_ceiling else "warn")
+        ),
+        "sources": [
+            (label, sources[value])
+            for value, label in Conversation.Source.choices
+            if value in sources
+        ],
+        "trend": trend,
+        "trend_rows": list(zip(trend.weeks, trend.points, strict=True)),
+        "listening_chart": line_chart(
+            trend.weeks, trend.listening, band=(band[0] / 100, band[1] / 100)
+        ),
+        "pitch_chart": line_chart(trend.weeks, trend.pitch),
+        "estimate_gap": dashboards.estimate_vs_measured(conversations),
+        "recent": Conversation.objects.visible_to(rep)
+        .filter(rep=rep)
+        .logged()
+        .select_related("customer")[:5],
+        "notes": CoachingNote.objects.filter(conversation__rep=rep, conversation__deleted_at=None)
+        .select_related("author", "conversation__customer")
+        .order_by("-created_at")[:5],
+    }
+
+
+def tone(ratio: float | None, band: tuple[int, int]) -> str:
+    if ratio is None:
+        return ""
+    return "good" if band[0] <= ratio * 100 <= band[1] else "warn"
+
+
+@require_GET
+@role_required("rep")
+def rep_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    filters = DashboardFilterForm(request.GET or None)
+    context = {**rep_figures(request.user, filters), "filters": filters, "own": True}
+    context["nav"] = "dashboard"
+    return render(request, "conversations/dashboard_rep.html", context)
+
+
+def managed_rep(request: AuthenticatedHttpRequest, rep_id: int) -> User:
+    """A rep in one of the teams the requester manages; anyone else is not found."""
+    return get_object_or_404(
+        User.objects.select_related("team"),
+        pk=rep_id,
+        team__in=request.user.managed_team_ids,
+    )
+
+
+@require_GET
+@role_required("manager")
+def rep_dashboard_for_manager(request: AuthenticatedHttpRequest, rep_id: int) -> HttpResponse:
+    rep = managed_rep(request, rep_id)
+    filters = DashboardFilterForm(request.GET or None)
+    context = {**rep_figures(rep, filters), "filters": filters, "own": False, "nav": "team"}
+    context["conversations"] = (
+        dashboards.in_period(
+            Conversation.objects.visible_to(request.user).filter(rep=rep),
+            filters.chosen_period,
+            kind=filters.chosen_kind,
+            source=filters.chosen_source,
+        )
+        .select_related("customer")
+        .order_by("-occurred_at")[:50]
+    )
+    return render(request, "conversations/dashboard_rep.html", context)
+
+
+def chosen_team(request: AuthenticatedHttpRequest) -> Team:
+    teams = request.user.managed_teams.all()
+    wanted = request.GET.get("team", "")
+    if wanted:
+        if not wanted.isdigit():
+            raise Http404
+        return get_object_or_404(teams, pk=wanted)
+    team = teams.first()
+    if team is None:
+        raise Http404
+    return team
+
+
+def team_rows(team: Team, filters: DashboardFilterForm) -> tuple[list[dict], Any]:
+    period = filters.chosen_period
+    conversations = dashboards.in_period(
+        Conversation.objects.alive().filter(rep__team=team),
+        period,
+        kind=filters.chosen_kind,
+        source=filters.chosen_source,
+    )
+    per_rep = dashboards.summary_per_rep(conversations)
+    trends = dashboards.weekly_per_rep(conversations, period)
+    band = team.listening_band
+    rows = []
+    for rep in team.members.order_by("first_name", "last_name", "username"):
+        summary = per_rep.get(rep.pk, dashboards.Summary())
+        trend = trends.get(rep.pk)
+        recent = [p for p in (trend.listening if trend else [])[-2:] if p is not None]
+        flags = []
+        if summary.listening_ratio is not None and tone(summary.listening_ratio, band) == "warn":
+            flags.append("Far from target")
+        if recent and summary.listening_ratio is not None:
+            drift = (sum(recent) / len(recent) - summary.listening_ratio) * 100
+            if abs(drift) >= DRIFT_POINTS:
+                flags.append("Listening less lately" if drift < 0 else "Listening more lately")
+        rows.append(
+            {
+                "rep": rep,
+                "summary": summary,
+                "sparkline": sparkline(trend.listening if trend else []),
+                "flags": flags,
+                "tone": tone(summary.listening_ratio, band),
+            }
+        )
+    return rows, conversations
+
+
+@require_GET
+@role_required("manager")
+def team_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    team = chosen_team(request)
+    filters = DashboardFilterForm(request.GET or None)
+    rows, conversations = team_rows(team, filters)
+    sort = request.GET.get("sort", "name")
+    key = sort.removeprefix("-")
+    if key in SORTABLE:
+        rows.sort(key=SORTABLE[key], reverse=sort.startswith("-"))
+    else:
+        sort = "name"
+    trend = dashboards.weekly(conversations, filters.chosen_period)
+    band = team.listening_band
+    query = request.GET.copy()
+    query.pop("sort", None)
+    return render(
+        request,
+        "conversations/dashboard_team.html",
+        {
+            "team": team,
+            "teams": request.user.managed_teams.all(),
+            "filters": filters,
+            "rows": rows,
+            "sort": sort,
+            "columns": [
+                ("name", "Rep"),
+                ("conversations", "Conversations"),
+                ("listening", "Listening"),
+                ("pitch", "Pitch share"),
+                ("diagnosed", "Diagnosed first"),
+                ("last", "Last activity"),
+            ],
+            "query_without_sort": query.urlencode(),
+            "summary": dashboards.summary(conversations),
+            "band": band,
+            "trend_rows": list(zip(trend.weeks, trend.points, strict=True)),
+            "listening_chart": line_chart(
+                trend.weeks, trend.listening, band=(band[0] / 100, band[1] / 100)
+            ),
+            "nav": "team",
+        },
+    )
+
+
+class Echo:
+    """csv.writer wants a file; this one hands each line straight to the response."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def percent_text(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.1f}"
+
+
+def csv_response(rows: Iterator[list[Any]], filename: str) -> StreamingHttpResponse:
+    writer = csv.writer(Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@role_required("manager")
+def team_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
+    team = chosen_team(request)
+    filters = DashboardFilterForm(request.GET or None)
+    rows, _ = team_rows(team, filters)
+
+    def lines() -> Iterator[list[Any]]:
+        yield [
+            "rep",
+            "conversations",
+            "with figures",
+            "listening %",
+            "pitch share %",
+            "diagnosed first %",
+            "pain points per conversation",
+            "questions per conversation",
+            "last activity",
+            "flags",
+        ]
+        for row in rows:
+            summary = row["summary"]
+            yield [
+                row["rep"].get_full_name() or row["rep"].username,
+                summary.conversations,
+                summary.with_figures,
+                percent_text(summary.listening_ratio),
+                percent_text(summary.pitch_share),
+                percent_text(summary.diagnosed_first_rate),
+                "" if summary.pain_points is None else f"{summary.pain_points:.1f}",
+                "" if summary.questions is None else f"{summary.questions:.1f}",
+                summary.last_activity.isoformat() if summary.last_activity else "",
+                "; ".join(row["flags"]),
+            ]
+
+    period = filters.chosen_period
+    return csv_response(lines(), f"{team.name}-{period.start}-{period.end}.csv".replace(" ", "-"))
+
+
+@require_GET
+def rep_export(
+    request: AuthenticatedHttpRequest, rep_id: int | None = None
+) -> StreamingHttpResponse:
+    if rep_id is None:
+        if not request.user.is_rep:
+            raise Http404
+        rep = request.user
+    else:
+        rep = managed_rep(request, rep_id)
+    filters = DashboardFilterForm(request.GET or None)
+    conversations = (
+        dashboards.in_period(
+            Conversation.objects.alive().filter(rep=rep),
+            filters.chosen_period,
+            kind=filters.chosen_kind,
+            source=filters.chosen_source,
+        )
+        .select_related("customer")
+        .order_by("occurred_at")
+    )
+
+    def lines() -> Iterator[list[Any]]:
+        yield [
+            "when",
+            "customer",
+            "company",
+            "channel",
+            "real or practice",
+            "outcome",
+            "source",
+            "listening %",
+            "pitch share %",
+            "diagnosed first",
+            "pain points",
+            "questions",
+        ]
+        for conversation in conversations.iterator(chunk_size=500):
+            yield [
+                timezone.localtime(conversation.occurred_at).isoformat(),
+                conversation.customer.name,
+                conversation.customer.company,
+                conversation.get_channel_display(),
+                conversation.get_kind_display(),
+                conversation.get_outcome_display(),
+                conversation.get_figures_source_display(),
+                percent_text(conversation.listening_ratio),
+                percent_text(conversation.pitch_share),
+                {True: "yes", False: "no", None: ""}[conversation.diagnosed_first],
+                conversation.pain_point_count,
+                "" if conversation.questions_asked is None else conversation.questions_asked,
+            ]
+
+    name = (rep.get_full_name() or rep.username).replace(" ", "-")
+    return csv_response(lines(), f"{name}-conversations.csv")
