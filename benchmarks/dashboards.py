@@ -1,0 +1,301 @@
+"""Benchmark: dashboards and lists of a large organisation under gunicorn.
+
+Builds 20 teams, 200 reps and 200,000 logged conversations with talk segments
+in a fresh database, starts gunicorn with the production settings, loads the
+rep dashboard, the team dashboard, the conversation list and /healthz from a
+second process on loopback for a fixed time each, and prints requests per
+second, p50 and p95 latency and each page's ratio to /healthz.
+
+    .venv/bin/python benchmarks/dashboards.py                      # SQLite
+    .venv/bin/python benchmarks/dashboards.py --database postgres  # PostgreSQL
+
+PostgreSQL uses a throwaway database `salesheart_bench` on 127.0.0.1:5432.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+PG_URL = "postgres://postgres@127.0.0.1:5432/salesheart_bench"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare_postgres() -> None:
+    import psycopg
+
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as db:
+        db.execute("DROP DATABASE IF EXISTS salesheart_bench")
+        db.execute("CREATE DATABASE salesheart_bench")
+
+
+def build(env: dict[str, str], teams: int, reps_per_team: int, conversations: int) -> None:
+    """Fill the benchmark database, in a child process configured for it."""
+    subprocess.run(
+        [PYTHON, __file__, "--fill", str(teams), str(reps_per_team), str(conversations)],
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+
+
+def fill(teams: int, reps_per_team: int, conversations: int) -> None:
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from conversations.metrics import Segment, figures_from_segments
+    from conversations.models import Conversation, Customer, TalkSegment
+    from salesheart.models import Team, User
+
+    rng = random.Random(7)
+    now = timezone.now()
+    kinds = ["customer", "question", "customer", "pitch", "customer", "other", "customer"]
+    with transaction.atomic():
+        for t in range(teams):
+            team = Team.objects.create(name=f"Team {t:02d}", product_keywords="platform, pricing")
+            manager = User.objects.create(
+                username=f"manager{t:02d}", first_name="Manager", last_name=str(t)
+            )
+            team.managers.add(manager)
+            User.objects.bulk_create(
+                User(
+                    username=f"rep{t:02d}{r:02d}", first_name="Rep", last_name=f"{t}-{r}", team=team
+                )
+                for r in range(reps_per_team)
+            )
+    reps = list(User.objects.filter(team__isnull=False))
+    Customer.objects.bulk_create(
+        (
+            Customer(rep=rep, name=f"Customer {i}", company="Acme")
+            for rep in reps
+            for i in range(10)
+        ),
+        batch_size=2000,
+    )
+    by_rep: dict[int, list[int]] = {}
+    for customer in Customer.objects.only("pk", "rep_id"):
+        by_rep.setdefault(customer.rep_id, []).append(customer.pk)
+    insert = (
+        f"INSERT INTO {TalkSegment._meta.db_table} (conversation_id, source, kind, start, "
+        '"end", speaker, text, position) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)'
+    )
+    batch: list[tuple] = []
+
+    def flush() -> None:
+        with transaction.atomic():
+            made = Conversation.objects.bulk_create([c for c, _ in batch])
+            rows = [
+                (conversation.pk, "tracked", s.kind, s.start, s.end, "", "", i)
+                for conversation, (_, timeline) in zip(made, batch, strict=True)
+                for i, s in enumerate(timeline)
+            ]
+            with connection.cursor() as cursor:
+                cursor.executemany(insert, rows)
+        batch.clear()
+
+    for rep in reps:
+        listening = rng.uniform(0.3, 0.65)
+        for _ in range(conversations // len(reps)):
+            clock, timeline = 0.0, []
+            for kind in kinds:
+                share = listening * 2 if kind == "customer" else (1 - listening)
+                length = rng.uniform(30, 120) * share
+                timeline.append(Segment(kind, clock, clock + length))
+                clock += length + 1
+            conversation = Conversation(
+                rep=rep,
+                customer_id=rng.choice(by_rep[rep.pk]),
+                status="logged",
+                occurred_at=now - timedelta(days=rng.uniform(0, 365)),
+                kind=rng.choice(["real", "real", "practice"]),
+                outcome="next_meeting",
+                pain_point_count=rng.randint(1, 3),
+            )
+            conversation.store_figures(
+                figures_from_segments(timeline, pain_points_heard_at=[rng.uniform(0, clock)]),
+                "tracked",
+            )
+            batch.append((conversation, timeline))
+            if len(batch) >= 2000:
+                flush()
+    if batch:
+        flush()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(
+        f"{User.objects.count()} users, {Conversation.objects.count()} conversations, "
+        f"{TalkSegment.objects.count()} segments"
+    )
+
+
+def session_cookie(env: dict[str, str], username: str) -> str:
+    code = f"""
+import django, sys
+sys.path.insert(0, {str(ROOT)!r})
+django.setup()
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from salesheart.models import User
+user = User.objects.get(username={username!r})
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(session.session_key)
+"""
+    result = subprocess.run(
+        [PYTHON, "-c", code], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
+def load(port: int, path: str, cookie: str, seconds: float, concurrency: int) -> dict:
+    latencies: list[float] = []
+    failures = [0]
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def worker() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine: list[float] = []
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers={"Cookie": f"sessionid={cookie}"})
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            if ok:
+                mine.append(time.perf_counter() - started)
+            else:
+                with lock:
+                    failures[0] += 1
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    count = len(latencies)
+    return {
+        "requests": count,
+        "errors": failures[0],
+        "rps": count / elapsed,
+        "p50": statistics.median(latencies) * 1000 if count else float("nan"),
+        "p95": latencies[int(count * 0.95) - 1] * 1000 if count else float("nan"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--teams", type=int, default=20)
+    parser.add_argument("--reps-per-team", type=int, default=10)
+    parser.add_argument("--conversations", type=int, default=200_000)
+    parser.add_argument("--seconds", type=float, default=10.0, help="load time per page")
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=3)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="salesheart-bench-"))
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}},
+        "DJANGO_SETTINGS_MODULE": "salesheart.settings",
+        "DEBUG": "false",
+        "ALLOW_PLAIN_HTTP": "true",
+        "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(workdir / "static"),
+        "LOG_LEVEL": "WARNING",
+    }
+    if args.database == "postgres":
+        prepare_postgres()
+        env["DATABASE_URL"] = PG_URL
+    else:
+        env["SQLITE_PATH"] = str(workdir / "bench.sqlite3")
+
+    started = time.monotonic()
+    for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run([PYTHON, "manage.py", *command], env=env, cwd=ROOT, check=True)
+    build(env, args.teams, args.reps_per_team, args.conversations)
+    print(f"built in {time.monotonic() - started:.0f} s on {args.database}")
+
+    rep_cookie = session_cookie(env, "rep0000")
+    manager_cookie = session_cookie(env, "manager00")
+    port = free_port()
+    server = subprocess.Popen(
+        [GUNICORN, "-c", "gunicorn.conf.py", "--workers", str(args.workers), "--threads", "1",
+         "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.2)
+        pages = [
+            ("/healthz", "/healthz", rep_cookie),
+            ("rep dashboard (90 days)", "/conversations/dashboard/?period=90", rep_cookie),
+            ("team dashboard (90 days)", "/conversations/team/?period=90", manager_cookie),
+            ("conversation list", "/conversations/", rep_cookie),
+        ]
+        print(
+            f"gunicorn: {args.workers} workers; load: {args.concurrency} connections, "
+            f"{args.seconds:.0f} s per page, loopback"
+        )
+        print(f"{'page':<26}{'requests':>9}{'errors':>7}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}"
+              f"{'vs healthz':>11}")  # fmt: skip
+        baseline = None
+        for name, path, cookie in pages:
+            load(port, path, cookie, 1.0, args.concurrency)  # warm caches and connections
+            result = load(port, path, cookie, args.seconds, args.concurrency)
+            baseline = baseline or result["rps"]
+            print(
+                f"{name:<26}{result['requests']:>9}{result['errors']:>7}{result['rps']:>8.0f}"
+                f"{result['p50']:>8.1f}{result['p95']:>8.1f}{baseline / result['rps']:>10.1f}x"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--fill"]:
+        fill(*(int(value) for value in sys.argv[2:5]))
+    else:
+        main()
