@@ -67,7 +67,7 @@ def fill(teams: int, reps_per_team: int, conversations: int) -> None:
     from django.utils import timezone
 
     from conversations.metrics import Segment, figures_from_segments
-    from conversations.models import Conversation, Customer, TalkSegment
+    from conversations.models import Conversation, Customer, TalkSegment, week_of
     from salesheart.models import Team, User
 
     rng = random.Random(7)
@@ -125,11 +125,13 @@ def fill(teams: int, reps_per_team: int, conversations: int) -> None:
                 length = rng.uniform(30, 120) * share
                 timeline.append(Segment(kind, clock, clock + length))
                 clock += length + 1
+            occurred_at = now - timedelta(days=rng.uniform(0, 365))
             conversation = Conversation(
                 rep=rep,
+                occurred_week=week_of(occurred_at),
                 customer_id=rng.choice(by_rep[rep.pk]),
                 status="logged",
-                occurred_at=now - timedelta(days=rng.uniform(0, 365)),
+                occurred_at=occurred_at,
                 kind=rng.choice(["real", "real", "practice"]),
                 outcome="next_meeting",
                 pain_point_count=rng.randint(1, 3),

@@ -11,12 +11,12 @@ then weighs less than an hour-long one, as it should.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Avg, Count, F, Max, Q, QuerySet, Sum
-from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from conversations.models import Conversation
@@ -63,8 +63,9 @@ def _figure_sums() -> dict[str, Any]:
         "rep_other": Sum("rep_other", filter=with_figures),
         "diagnosed_yes": Count("pk", filter=Q(diagnosed_first=True)),
         "diagnosed_known": Count("pk", filter=Q(diagnosed_first__isnull=False)),
-        "pain_points": Avg("pain_point_count"),
-        "questions": Avg("questions_asked"),
+        "pain_points_total": Sum("pain_point_count"),
+        "questions_total": Sum("questions_asked"),
+        "questions_known": Count("questions_asked"),
         "last_activity": Max("occurred_at"),
     }
 
@@ -79,25 +80,33 @@ class Summary:
     rep_other: float = 0.0
     diagnosed_yes: int = 0
     diagnosed_known: int = 0
-    pain_points: float | None = None
-    questions: float | None = None
+    pain_points_total: int = 0
+    questions_total: int = 0
+    questions_known: int = 0
     last_activity: datetime | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Summary:
         return cls(
-            conversations=row.get("conversations") or 0,
-            with_figures=row.get("with_figures") or 0,
-            customer_talk=row.get("customer_talk") or 0.0,
-            rep_question=row.get("rep_question") or 0.0,
-            rep_pitch=row.get("rep_pitch") or 0.0,
-            rep_other=row.get("rep_other") or 0.0,
-            diagnosed_yes=row.get("diagnosed_yes") or 0,
-            diagnosed_known=row.get("diagnosed_known") or 0,
-            pain_points=row.get("pain_points"),
-            questions=row.get("questions"),
+            **{name: row.get(name) or cls.__dataclass_fields__[name].default for name in ADDITIVE},
             last_activity=row.get("last_activity"),
         )
+
+    def __add__(self, other: Summary) -> Summary:
+        """Sums and counts add up, so a team's figures come from its reps' rows."""
+        latest = [moment for moment in (self.last_activity, other.last_activity) if moment]
+        return Summary(
+            **{name: getattr(self, name) + getattr(other, name) for name in ADDITIVE},
+            last_activity=max(latest) if latest else None,
+        )
+
+    @property
+    def pain_points(self) -> float | None:
+        return self.pain_points_total / self.conversations if self.conversations else None
+
+    @property
+    def questions(self) -> float | None:
+        return self.questions_total / self.questions_known if self.questions_known else None
 
     @property
     def total_talk(self) -> float:
@@ -114,6 +123,13 @@ class Summary:
     @property
     def diagnosed_first_rate(self) -> float | None:
         return self.diagnosed_yes / self.diagnosed_known if self.diagnosed_known else None
+
+
+ADDITIVE = [name for name in Summary.__dataclass_fields__ if name != "last_activity"]
+
+
+def total(summaries: Iterable[Summary]) -> Summary:
+    return sum(summaries, Summary())
 
 
 def in_period(
@@ -146,6 +162,9 @@ class Trend:
     weeks: list[date]
     points: list[Summary] = field(default_factory=list)
 
+    def __add__(self, other: Trend) -> Trend:
+        return Trend(self.weeks, [a + b for a, b in zip(self.points, other.points, strict=True)])
+
     @property
     def listening(self) -> list[float | None]:
         return [point.listening_ratio for point in self.points]
@@ -155,31 +174,17 @@ class Trend:
         return [point.pitch_share for point in self.points]
 
 
-def _week_key(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value
-
-
 def weekly(conversations: QuerySet[Conversation], period: Period) -> Trend:
-    rows = (
-        conversations.order_by()
-        .annotate(week=TruncWeek("occurred_at"))
-        .values("week")
-        .annotate(**_figure_sums())
-    )
-    by_week = {_week_key(row["week"]): Summary.from_row(row) for row in rows}
+    rows = conversations.order_by().values("occurred_week").annotate(**_figure_sums())
+    by_week = {row["occurred_week"]: Summary.from_row(row) for row in rows}
     return Trend(period.weeks, [by_week.get(week, Summary()) for week in period.weeks])
 
 
 def weekly_per_rep(conversations: QuerySet[Conversation], period: Period) -> dict[int, Trend]:
-    rows = (
-        conversations.order_by()
-        .annotate(week=TruncWeek("occurred_at"))
-        .values("rep_id", "week")
-        .annotate(**_figure_sums())
-    )
+    rows = conversations.order_by().values("rep_id", "occurred_week").annotate(**_figure_sums())
     by_rep: dict[int, dict[date, Summary]] = {}
     for row in rows:
-        by_rep.setdefault(row["rep_id"], {})[_week_key(row["week"])] = Summary.from_row(row)
+        by_rep.setdefault(row["rep_id"], {})[row["occurred_week"]] = Summary.from_row(row)
     return {
         rep_id: Trend(period.weeks, [weeks.get(week, Summary()) for week in period.weeks])
         for rep_id, weeks in by_rep.items()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +15,14 @@ if TYPE_CHECKING:
     from salesheart.models import User
 
 TEXT_LIMIT = 2000
+
+
+def week_of(moment: datetime | None) -> date | None:
+    """The Monday of the local week a moment falls in."""
+    if moment is None:
+        return None
+    day = timezone.localtime(moment).date()
+    return day - timedelta(days=day.weekday())
 
 
 def visible_rep_filter(user: User, rep_field: str = "rep") -> Q:
@@ -131,6 +140,9 @@ class Conversation(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="conversations")
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     occurred_at = models.DateTimeField("when")
+    # The Monday of occurred_at's local week, kept on save so weekly dashboards group
+    # by a plain column instead of a per-row date function.
+    occurred_week = models.DateField(editable=False, null=True)
     channel = models.CharField(max_length=10, choices=Channel, default=Channel.VIDEO)
     kind = models.CharField("real or practice", max_length=10, choices=Kind, default=Kind.REAL)
     purpose = models.CharField(max_length=300, blank=True)
@@ -182,11 +194,19 @@ class Conversation(models.Model):
         ordering = ["-occurred_at", "-pk"]
         indexes = [
             models.Index(fields=["rep", "-occurred_at"]),
+            models.Index(fields=["rep", "occurred_week"]),
             models.Index(fields=["customer", "-occurred_at"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.customer} on {timezone.localtime(self.occurred_at):%d %b %Y}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.occurred_week = week_of(self.occurred_at)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "occurred_at" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "occurred_week"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("conversations:detail", args=[self.pk])
