@@ -291,14 +291,15 @@ def transcript_add(*, conversation: Conversation, text: str, filename: str = "")
         format=parsed.format,
         timed=parsed.timed,
         raw_text=text,
-        speakers=parsed.speakers,
+        # Lines keep 120 characters of a speaker's name; the list must match them.
+        speakers=list(dict.fromkeys(name[:120] for name in parsed.speakers)),
     )
 
 
 @transaction.atomic
 def transcript_analyse(*, transcript: Transcript, rep_speakers: Iterable[str]) -> Transcript:
     """Turn the transcript into the conversation's timeline, rep lines classified."""
-    rep_speakers = [name for name in rep_speakers if name in transcript.speakers]
+    rep_speakers = [name for name in dict.fromkeys(rep_speakers) if name in transcript.speakers]
     if not rep_speakers:
         raise ValidationError("Choose who was on the selling side.", code="no_rep_speaker")
     if len(rep_speakers) == len(transcript.speakers):
@@ -313,6 +314,11 @@ def transcript_analyse(*, transcript: Transcript, rep_speakers: Iterable[str]) -
     parsed = parse_transcript(transcript.raw_text)
     team = conversation.rep.team
     kinds = cue_kinds(parsed, set(rep_speakers), team.keyword_list if team else [])
+    # Pain points marked on an earlier analysis stay linked to the same line.
+    marked = {
+        (pain.heard_at, pain.description): pain
+        for pain in conversation.pain_points.filter(heard_at__isnull=False)
+    }
     conversation.segments.all().delete()
     TalkSegment.objects.bulk_create(
         TalkSegment(
@@ -324,6 +330,9 @@ def transcript_analyse(*, transcript: Transcript, rep_speakers: Iterable[str]) -
             speaker=cue.speaker[:120],
             text=cue.text[:5000],
             position=index,
+            pain_point=(
+                marked.get((cue.start or 0.0, cue.text[:2000])) if kind == "customer" else None
+            ),
         )
         for index, (cue, kind) in enumerate(zip(parsed.cues, kinds, strict=True))
     )
@@ -351,8 +360,13 @@ def segment_mark_pain(*, segment: TalkSegment) -> PainPoint:
     """A customer line becomes a pain point in their own words, heard at that moment."""
     if segment.is_rep:
         raise ValidationError("Only the customer's lines can be pain points.", code="rep_line")
-    if segment.pain_point_id:
-        return segment.pain_point
+    # Two quick clicks must make one pain point: read the line again under a lock.
+    locked = TalkSegment.objects.select_for_update().select_related("pain_point").get(
+        pk=segment.pk
+    )
+    if locked.pain_point_id:
+        segment.pain_point = locked.pain_point
+        return locked.pain_point
     pain_point = PainPoint.objects.create(
         conversation=segment.conversation,
         description=(segment.text or f"Pain point at {int(segment.start)} s")[:2000],
@@ -367,6 +381,12 @@ def segment_mark_pain(*, segment: TalkSegment) -> PainPoint:
 @transaction.atomic
 def transcript_delete_raw(*, transcript: Transcript) -> Transcript:
     """Forget the raw text; the timeline and the figures stay."""
+    if not transcript.is_analysed:
+        raise ValidationError(
+            "Choose who was on the selling side first: the text is still needed to build "
+            "the timeline.",
+            code="not_analysed",
+        )
     transcript.raw_text = ""
     transcript.raw_deleted_at = timezone.now()
     transcript.save(update_fields=["raw_text", "raw_deleted_at"])

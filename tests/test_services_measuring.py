@@ -212,3 +212,37 @@ def test_deleting_the_raw_text_keeps_the_timeline_and_figures(conversation):
     assert transcript.raw_text == "" and transcript.raw_deleted_at is not None
     assert conversation.segments.exists()
     assert Conversation.objects.get(pk=conversation.pk).listening_ratio == ratio
+
+
+def test_a_name_chosen_twice_counts_once(conversation):
+    transcript = services.transcript_add(conversation=conversation, text=zoom_text())
+    name = transcript.speakers[0]
+    services.transcript_analyse(transcript=transcript, rep_speakers=[name, name])
+    assert Transcript.objects.get(pk=transcript.pk).rep_speakers == [name]
+
+
+def test_the_text_cannot_be_deleted_before_the_timeline_is_built(conversation):
+    transcript = services.transcript_add(conversation=conversation, text=zoom_text())
+    with pytest.raises(ValidationError):
+        services.transcript_delete_raw(transcript=transcript)
+    assert Transcript.objects.get(pk=transcript.pk).raw_text
+
+
+def test_analysing_again_keeps_marked_pain_points_on_their_lines(conversation):
+    transcript = analysed(conversation)
+    line = conversation.segments.filter(kind="customer").first()
+    pain = services.segment_mark_pain(segment=line)
+    services.transcript_analyse(transcript=transcript, rep_speakers=transcript.rep_speakers)
+    again = conversation.segments.get(start=line.start, text=line.text)
+    assert again.pain_point == pain
+    assert services.segment_mark_pain(segment=again) == pain
+    assert conversation.pain_points.count() == 1
+
+
+def test_long_speaker_names_match_their_lines(conversation):
+    long_name = " ".join(["Featherstonehaugh" + "e" * 16] * 5)
+    text = f"{long_name}: What hurts today?\nAmira Haddad: Month-end takes nine days."
+    transcript = services.transcript_add(conversation=conversation, text=text)
+    assert transcript.speakers[0] == long_name[:120]
+    services.transcript_analyse(transcript=transcript, rep_speakers=[transcript.speakers[0]])
+    assert conversation.segments.filter(speaker=long_name[:120]).count() == 1

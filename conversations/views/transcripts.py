@@ -1,31 +1,374 @@
-"""Transcript import (a helper is building it)."""
+"""Transcript import: the file or pasted text, then the selling side, then the timeline.
+
+Every step is the owning rep's (a manager who may read the conversation gets 403,
+anyone else 404). On the timeline each rep line can be re-tagged and each customer
+line marked as a pain point: in place with htmx, the figures box redrawn out of band,
+and as plain forms that come back to the same line without JavaScript.
+"""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from conversations import services
+from conversations.access import get_conversation_for_user
+from conversations.models import Conversation, TalkSegment, Transcript
+from conversations.templatetags.talk import percent
+from conversations.transcript_forms import SpeakersForm, TranscriptImportForm
+from conversations.transcripts import TranscriptError, parse_transcript
 from salesheart.http import AuthenticatedHttpRequest
+from salesheart.models import User
+from salesheart.pending import take_pending_post
+
+IMPORT_TEMPLATE = "conversations/transcript_import.html"
+SPEAKERS_TEMPLATE = "conversations/transcript_speakers.html"
+TIMELINE_TEMPLATE = "conversations/transcript_timeline.html"
+SAMPLE_LENGTH = 140
+REP_KIND_CHOICES = [
+    (TalkSegment.Kind.QUESTION, "Question"),
+    (TalkSegment.Kind.PITCH, "Product talk"),
+    (TalkSegment.Kind.OTHER, "Other"),
+]
+_BRACKETS = re.compile(r"\([^)]*\)")
+_RETAG_PATH = re.compile(r"/segments/(\d+)/kind/$")
 
 
+def _url(name: str, conversation: Conversation, anchor: str = "") -> str:
+    url = reverse(f"conversations:{name}", args=[conversation.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _transcript_of(conversation: Conversation, *, with_text: bool = False) -> Transcript | None:
+    transcripts = Transcript.objects.filter(conversation=conversation)
+    if not with_text:
+        # Up to 2 MB that only the speakers step reads again.
+        transcripts = transcripts.defer("raw_text")
+    return transcripts.first()
+
+
+def _clock(seconds: float, *, estimated: bool) -> str:
+    """00:05, 1:02:03; "≈" marks a time worked out from word counts, not read from the file."""
+    hours, rest = divmod(int(max(seconds, 0.0)), 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+    return f"≈{text}" if estimated else text
+
+
+def _dress(
+    segments: list[TalkSegment],
+    transcript: Transcript | None,
+    kept_kinds: dict[int, str] | None = None,
+) -> list[TalkSegment]:
+    """Give each line what the template shows, so rendering asks the database nothing."""
+    estimated = transcript is not None and not transcript.timed
+    kept_kinds = kept_kinds or {}
+    for segment in segments:
+        from_text = segment.source == Conversation.Source.TRANSCRIPT
+        segment.clock = _clock(segment.start, estimated=estimated and from_text)
+        segment.iso_offset = f"PT{segment.start:.3f}S"
+        segment.chosen_kind = kept_kinds.get(segment.pk, segment.kind)
+    return segments
+
+
+# Import ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
 def transcript_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    conversation = get_conversation_for_user(request.user, pk, write=True)
+    existing = _transcript_of(conversation)
+    if request.method == "POST":
+        form = TranscriptImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.transcript_add(
+                    conversation=conversation, text=form.transcript_text, filename=form.filename
+                )
+            except TranscriptError as error:
+                form.add_error(form.source_field, error.message)
+            else:
+                return redirect(_url("transcript_speakers", conversation))
+    else:
+        initial = {}
+        # A paste sent after the session ran out comes back into the box after sign-in.
+        pending = take_pending_post(request, _url("transcript_import", conversation))
+        if pending:
+            initial["text"] = pending[1].get("text", "")
+        form = TranscriptImportForm(initial=initial)
+    return render(
+        request,
+        IMPORT_TEMPLATE,
+        {
+            "conversation": conversation,
+            "form": form,
+            "existing": existing,
+            "has_tracked_timeline": existing is None
+            and conversation.figures_source == Conversation.Source.TRACKED,
+            "nav": "conversations",
+        },
+    )
 
 
+# Speakers ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpeakerSummary:
+    name: str
+    lines: int
+    sample: str
+
+
+def _summaries(transcript: Transcript) -> list[SpeakerSummary]:
+    """Each speaker in order of first appearance, with their number of lines and first line."""
+    if transcript.raw_text:
+        try:
+            lines = [(cue.speaker, cue.text) for cue in parse_transcript(transcript.raw_text).cues]
+        except TranscriptError:
+            lines = []  # It was read once when imported; a parser change must not break this page.
+    else:
+        lines = list(
+            transcript.conversation.segments.order_by("start", "position").values_list(
+                "speaker", "text"
+            )
+        )
+    counts = Counter(speaker for speaker, _ in lines)
+    firsts: dict[str, str] = {}
+    for speaker, text in lines:
+        firsts.setdefault(speaker, text)
+    return [
+        SpeakerSummary(name, counts[name], _shorten(firsts.get(name, "")))
+        for name in transcript.speakers
+    ]
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SAMPLE_LENGTH else text[: SAMPLE_LENGTH - 1].rstrip() + "…"
+
+
+def _normal_name(name: str) -> str:
+    return " ".join(_BRACKETS.sub(" ", name).split()).casefold()
+
+
+def _likely_rep_speakers(transcript: Transcript, rep: User) -> list[str]:
+    """The rep's earlier choice, else the speaker named like the rep ("Rita", "Rita Osei")."""
+    if transcript.rep_speakers:
+        return list(transcript.rep_speakers)
+    names = {_normal_name(rep.first_name), _normal_name(rep.get_full_name())} - {""}
+    return [speaker for speaker in transcript.speakers if _normal_name(speaker) in names]
+
+
+@require_http_methods(["GET", "POST"])
 def transcript_speakers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    conversation = get_conversation_for_user(request.user, pk, write=True)
+    transcript = _transcript_of(conversation, with_text=True)
+    if transcript is None:
+        messages.info(request, "Import a transcript first.")
+        return redirect(_url("transcript_import", conversation))
+    chosen = _likely_rep_speakers(transcript, conversation.rep)
+    if request.method == "GET":
+        pending = take_pending_post(request, _url("transcript_speakers", conversation))
+        if pending:
+            chosen = pending[1].getlist("rep_speakers")
+    form = SpeakersForm(
+        request.POST if request.method == "POST" else None,
+        initial={"rep_speakers": chosen},
+        speakers=transcript.speakers,
+        # Once the text is deleted the choice is shown as made: changing it needs the text.
+        locked=transcript.raw_deleted_at is not None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.transcript_analyse(
+                transcript=transcript, rep_speakers=form.cleaned_data["rep_speakers"]
+            )
+        except ValidationError as error:
+            form.add_error("rep_speakers", error)
+        else:
+            count = conversation.segments.count()
+            messages.success(
+                request,
+                f"Timeline ready: {count} line{'' if count == 1 else 's'}. Re-tag any rep "
+                "line we got wrong, and mark what hurts the customer as pain points.",
+            )
+            return redirect(_url("transcript_timeline", conversation))
+    transcript.conversation = conversation
+    summaries = _summaries(transcript)
+    return render(
+        request,
+        SPEAKERS_TEMPLATE,
+        {
+            "conversation": conversation,
+            "transcript": transcript,
+            "form": form,
+            "rows": list(zip(form["rep_speakers"], summaries, strict=True)),
+            "nav": "conversations",
+        },
+    )
 
 
+# Timeline ----------------------------------------------------------------------------------
+
+
+def _figures_context(conversation: Conversation) -> dict[str, Any]:
+    return {"conversation": conversation, "team": conversation.rep.team}
+
+
+def _kept_retag(request: AuthenticatedHttpRequest, conversation: Conversation) -> dict[int, str]:
+    """A re-tag sent after the session ran out, shown chosen on its line to be sent again.
+
+    Taken here so it cannot turn up in another page's form under the same conversation."""
+    pending = take_pending_post(request, f"/conversations/{conversation.pk}/segments/")
+    match = pending and _RETAG_PATH.search(pending[0])
+    return {int(match[1]): pending[1].get("kind", "")} if match else {}
+
+
+@require_safe
 def transcript_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    conversation = get_conversation_for_user(request.user, pk, write=True)
+    transcript = _transcript_of(conversation)
+    if transcript is None:
+        messages.info(request, "Import a transcript first.")
+        return redirect(_url("transcript_import", conversation))
+    segments = list(conversation.segments.all())
+    if not segments:
+        return redirect(_url("transcript_speakers", conversation))
+    return render(
+        request,
+        TIMELINE_TEMPLATE,
+        {
+            **_figures_context(conversation),
+            "transcript": transcript,
+            "segments": _dress(segments, transcript, _kept_retag(request, conversation)),
+            "kind_choices": REP_KIND_CHOICES,
+            "nav": "conversations",
+        },
+    )
 
 
-def transcript_delete_raw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+def _line_response(
+    request: AuthenticatedHttpRequest,
+    conversation: Conversation,
+    segment: TalkSegment,
+    *,
+    error: str = "",
+) -> HttpResponse:
+    """The line swapped in place; the figures box and the spoken status out of band."""
+    _dress([segment], _transcript_of(conversation))
+    context = {
+        **_figures_context(conversation),
+        "segment": segment,
+        "kind_choices": REP_KIND_CHOICES,
+        "error": error,
+        "status": error or _status(segment, conversation),
+        "oob": True,
+    }
+    html = render_to_string(f"{TIMELINE_TEMPLATE}#line", context, request)
+    if not error:
+        html += render_to_string(f"{TIMELINE_TEMPLATE}#figures", context, request)
+    html += render_to_string(f"{TIMELINE_TEMPLATE}#status", context, request)
+    return HttpResponse(html)
 
 
+def _status(segment: TalkSegment, conversation: Conversation) -> str:
+    """What changed, in words: the figures box changes silently for a screen reader."""
+    if segment.is_rep:
+        kind = dict(REP_KIND_CHOICES).get(segment.kind, segment.kind)
+        return (
+            f"Line at {segment.clock} is now {kind}. "
+            f"Pitch share {percent(conversation.pitch_share)}."
+        )
+    count = conversation.pain_point_count
+    return f"Marked as a pain point. {count} pain point{'' if count == 1 else 's'} in all."
+
+
+def _back_to_line(segment: TalkSegment) -> HttpResponse:
+    return redirect(_url("transcript_timeline", segment.conversation, f"segment-{segment.pk}"))
+
+
+@require_POST
 def segment_retag(request: AuthenticatedHttpRequest, pk: int, segment: int) -> HttpResponse:
-    raise Http404
+    conversation = get_conversation_for_user(request.user, pk, write=True)
+    line = get_object_or_404(conversation.segments, pk=segment)
+    try:
+        services.segment_retag(segment=line, kind=request.POST.get("kind", ""))
+    except ValidationError as error:
+        line.refresh_from_db(fields=["kind"])
+        if request.htmx:
+            return _line_response(request, conversation, line, error=error.messages[0])
+        messages.error(request, error.messages[0])
+        return _back_to_line(line)
+    if request.htmx:
+        return _line_response(request, conversation, line)
+    messages.success(request, f"Line at {_clock(line.start, estimated=False)} re-tagged.")
+    return _back_to_line(line)
 
 
+@require_POST
 def segment_mark_pain(request: AuthenticatedHttpRequest, pk: int, segment: int) -> HttpResponse:
-    raise Http404
+    conversation = get_conversation_for_user(request.user, pk, write=True)
+    line = get_object_or_404(conversation.segments, pk=segment)
+    try:
+        services.segment_mark_pain(segment=line)
+    except ValidationError as error:
+        if request.htmx:
+            return _line_response(request, conversation, line, error=error.messages[0])
+        messages.error(request, error.messages[0])
+        return _back_to_line(line)
+    if request.htmx:
+        return _line_response(request, conversation, line)
+    messages.success(request, "Marked as a pain point, heard at that moment.")
+    return _back_to_line(line)
+
+
+# Deleting the raw text --------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def transcript_delete_raw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    conversation = get_conversation_for_user(request.user, pk, write=True)
+    transcript = _transcript_of(conversation)
+    if transcript is None:
+        messages.info(request, "There is no transcript to delete.")
+        return redirect(_url("transcript_import", conversation))
+    if not transcript.is_analysed:
+        # Without the text the selling side can never be chosen, so there would be no timeline.
+        messages.error(
+            request,
+            "Choose the selling side first: the timeline is built from the text, "
+            "so it can only be deleted afterwards.",
+        )
+        return redirect(_url("transcript_speakers", conversation))
+    if request.method == "POST":
+        if transcript.raw_deleted_at is None:
+            services.transcript_delete_raw(transcript=transcript)
+            messages.success(
+                request,
+                "The transcript text is deleted. The timeline, its figures and your pain "
+                "points stay.",
+            )
+        return redirect(_url("transcript_timeline", conversation))
+    # The question is asked on the timeline's own page, which shows it instead of the lines.
+    return render(
+        request,
+        TIMELINE_TEMPLATE,
+        {
+            **_figures_context(conversation),
+            "transcript": transcript,
+            "confirm_delete": True,
+            "line_count": conversation.segments.count(),
+            "nav": "conversations",
+        },
+    )
