@@ -20,7 +20,8 @@ def test_a_demo_manager_lands_on_the_team_dashboard(live_server, page: Page, sig
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     sign_in("mara", DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/conversations/team/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Team dashboard")
+    expect(page.get_by_role("heading", level=1)).to_have_text("North")
+    expect(page).to_have_title("North: team dashboard · SalesHeart")
 
 
 def test_signing_out_ends_the_session(live_server, page: Page, sign_in, rep):
