@@ -21,7 +21,13 @@ MAX_KEPT_BYTES = 200_000
 KEEPING_APPS = {"conversations", "reflections"}
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def keep_post(request: HttpRequest) -> None:
+    # Scripts (the live tracker) keep their own data; only a person's form is worth keeping.
+    if not request.content_type.startswith(FORM_TYPES):
+        return
     data = {
         key: values
         for key, values in request.POST.lists()

@@ -99,3 +99,15 @@ def test_a_huge_post_is_not_kept_in_the_session(client, rep):
     expire_session(client)
     client.post(reverse("conversations:customer_create"), {"name": "x" * 300_000})
     assert "pending_post" not in client.session
+
+
+def test_a_script_post_after_expiry_is_not_kept_as_a_form(client, rep):
+    conversation = start_conversation(rep, make_customer(rep))
+    client.force_login(rep)
+    expire_session(client)
+    client.post(
+        reverse("conversations:tracker_save", args=[conversation.pk]),
+        data='{"run": "r", "segments": []}',
+        content_type="application/json",
+    )
+    assert "pending_post" not in client.session
