@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from conversations.models import Conversation
@@ -205,15 +205,28 @@ class EstimateGap:
             return None
         return self.believed_listening - self.measured_listening
 
+    @property
+    def gap_points(self) -> int | None:
+        return None if self.gap is None else round(self.gap * 100)
+
 
 def estimate_vs_measured(conversations: QuerySet[Conversation]) -> EstimateGap:
+    """Pooled like every other figure: each call weighs by its measured talk time."""
+    talk = F("customer_talk") + F("rep_question") + F("rep_pitch") + F("rep_other")
     row = (
         conversations.order_by()
         .filter(figures_source__in=MEASURED, estimate_customer__isnull=False)
         .aggregate(
             count=Count("pk"),
-            believed=Avg(F("estimate_customer") / 100.0),
-            measured=Avg("listening_ratio"),
+            believed_listening=Sum(F("estimate_customer") * talk / 100.0),
+            measured_listening=Sum("customer_talk"),
+            all_talk=Sum(talk),
         )
     )
-    return EstimateGap(row["count"], row["believed"], row["measured"])
+    if not row["all_talk"]:
+        return EstimateGap(row["count"], None, None)
+    return EstimateGap(
+        row["count"],
+        row["believed_listening"] / row["all_talk"],
+        row["measured_listening"] / row["all_talk"],
+    )

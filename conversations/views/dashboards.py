@@ -20,14 +20,20 @@ from conversations.models import CoachingNote, Conversation
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.models import Team, User
 
+
+def unknown_last(value: float | None) -> float:
+    """Sort key: a real 0 % still ranks above a rep with no figures at all."""
+    return -1.0 if value is None else value
+
+
 # A rep whose last two weeks differ this much from their own period average is drifting.
 DRIFT_POINTS = 10
 SORTABLE = {
     "name": lambda row: (row["rep"].get_full_name() or row["rep"].username).lower(),
     "conversations": lambda row: row["summary"].conversations,
-    "listening": lambda row: row["summary"].listening_ratio or -1,
-    "pitch": lambda row: row["summary"].pitch_share or -1,
-    "diagnosed": lambda row: row["summary"].diagnosed_first_rate or -1,
+    "listening": lambda row: unknown_last(row["summary"].listening_ratio),
+    "pitch": lambda row: unknown_last(row["summary"].pitch_share),
+    "diagnosed": lambda row: unknown_last(row["summary"].diagnosed_first_rate),
     "last": lambda row: row["summary"].last_activity or timezone.now().replace(year=1970),
 }
 
@@ -74,10 +80,6 @@ def rep_figures(rep: User, filters: DashboardFilterForm) -> dict[str, Any]:
         ),
         "pitch_chart": line_chart(trend.weeks, trend.pitch),
         "estimate_gap": dashboards.estimate_vs_measured(conversations),
-        "recent": Conversation.objects.visible_to(rep)
-        .filter(rep=rep)
-        .logged()
-        .select_related("customer")[:5],
         "notes": CoachingNote.objects.filter(conversation__rep=rep, conversation__deleted_at=None)
         .select_related("author", "conversation__customer")
         .order_by("-created_at")[:5],
@@ -95,6 +97,12 @@ def tone(ratio: float | None, band: tuple[int, int]) -> str:
 def rep_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = DashboardFilterForm(request.GET or None)
     context = {**rep_figures(request.user, filters), "filters": filters, "own": True}
+    context["conversations"] = (
+        Conversation.objects.visible_to(request.user)
+        .filter(rep=request.user)
+        .logged()
+        .select_related("customer")[:5]
+    )
     context["nav"] = "dashboard"
     return render(request, "conversations/dashboard_rep.html", context)
 
@@ -238,10 +246,19 @@ def percent_text(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.1f}"
 
 
+def safe_cell(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula (a customer named "=HYPERLINK(...)")
+    is written with a leading apostrophe, which spreadsheets show as plain text."""
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + value
+    return value
+
+
 def csv_response(rows: Iterator[list[Any]], filename: str) -> StreamingHttpResponse:
     writer = csv.writer(Echo())
     response = StreamingHttpResponse(
-        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
+        (writer.writerow([safe_cell(cell) for cell in row]) for row in rows),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
