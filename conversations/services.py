@@ -361,10 +361,10 @@ def segment_mark_pain(*, segment: TalkSegment) -> PainPoint:
     if segment.is_rep:
         raise ValidationError("Only the customer's lines can be pain points.", code="rep_line")
     # Two quick clicks must make one pain point: read the line again under a lock.
-    locked = TalkSegment.objects.select_for_update().select_related("pain_point").get(pk=segment.pk)
+    locked = TalkSegment.objects.select_for_update().get(pk=segment.pk)
     if locked.pain_point_id:
         segment.pain_point = locked.pain_point
-        return locked.pain_point
+        return segment.pain_point
     pain_point = PainPoint.objects.create(
         conversation=segment.conversation,
         description=(segment.text or f"Pain point at {int(segment.start)} s")[:2000],
