@@ -82,7 +82,17 @@ class ConversationQuerySet(models.QuerySet["Conversation"]):
         return self.filter(deleted_at__isnull=True)
 
     def visible_to(self, user: User) -> ConversationQuerySet:
-        return self.alive().filter(visible_rep_filter(user))
+        condition = visible_rep_filter(user)
+        if user.is_trainer:
+            condition |= Q(pk__in=self.given_as_training_by(user).values("pk"))
+        return self.alive().filter(condition)
+
+    def given_as_training_by(self, trainer: User) -> ConversationQuerySet:
+        """Conversations tied to an assignment this trainer gave: a reflection about
+        them, or a practice started from their scenario."""
+        return Conversation.objects.filter(
+            Q(assignments__assigned_by=trainer) | Q(practice_for__assigned_by=trainer)
+        )
 
     def logged(self) -> ConversationQuerySet:
         return self.filter(status=Conversation.Status.LOGGED)

@@ -199,3 +199,34 @@ def test_notes_are_only_posted(client, manager, conversation):
     response = signed_in(client, manager).get(note_url(conversation))
 
     assert response.status_code == 405
+
+
+def test_a_trainer_reads_and_notes_a_conversation_tied_to_their_assignment(client, rep, trainer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conversations.models import Conversation
+    from reflections import services as reflection_services
+    from reflections.models import Assignment, Exercise
+    from tests.factories import logged_conversation
+
+    conversation = logged_conversation(rep)
+    other = logged_conversation(rep)
+    reflection_services.exercise_assign(
+        trainer=trainer,
+        exercise=Exercise.objects.get(title="Walk in their shoes"),
+        reps=[rep],
+        due_on=timezone.localdate() + timedelta(days=3),
+    )
+    Assignment.objects.filter(rep=rep).update(conversation=conversation)
+    client.force_login(trainer)
+    assert client.get(conversation.get_absolute_url()).status_code == 200
+    assert client.get(other.get_absolute_url()).status_code == 404
+    client.post(
+        reverse("conversations:coaching_note_add", args=[conversation.pk]),
+        {"text": "Good questions early on."},
+    )
+    assert conversation.coaching_notes.get().author == trainer
+    assert client.get(reverse("conversations:log", args=[conversation.pk])).status_code == 403
+    assert Conversation.objects.visible_to(trainer).count() == 1

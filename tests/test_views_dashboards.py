@@ -26,8 +26,9 @@ MY_CSV = reverse("conversations:dashboard_export")
 # Measured, the same at 2 and at 60 conversations per rep (SQLite and PostgreSQL):
 # session, user, the user's managed teams (role check), the rep's team, figures per week, in
 # all, per source, estimate against measured, coaching notes with authors and customers, recent
-# conversations with customers, then the session saved (savepoint, update, release).
-REP_DASHBOARD_QUERIES = 13
+# conversations with customers, reflections due, then the session saved (savepoint, update,
+# release).
+REP_DASHBOARD_QUERIES = 14
 # Session, user, managed team ids, the chosen team, its members, figures per rep, per rep and
 # week (the team's totals and trend are added up from those), the teams for the switcher, then
 # the session saved (three).
@@ -755,3 +756,21 @@ def test_a_rep_at_zero_percent_sorts_above_a_rep_without_figures():
     silent = {"summary": Summary(conversations=1, with_figures=1, rep_pitch=60)}
     unknown = {"summary": Summary(conversations=1)}
     assert SORTABLE["listening"](silent) > SORTABLE["listening"](unknown)
+
+
+def test_the_rep_dashboard_lists_reflections_due_overdue_first(client, rep, trainer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reflections import services as reflection_services
+    from reflections.models import Exercise
+
+    exercise = Exercise.objects.get(title="Walk in their shoes")
+    reflection_services.exercise_assign(
+        trainer=trainer, exercise=exercise, reps=[rep], due_on=timezone.localdate() + timedelta(1)
+    )
+    client.force_login(rep)
+    html = client.get(DASHBOARD).content.decode()
+    due = html[html.index("Reflections due") :]
+    assert "Walk in their shoes" in due

@@ -95,9 +95,16 @@ def start_from_form(request: AuthenticatedHttpRequest, form: StartForm) -> Conve
 
 
 def can_coach(user, conversation: Conversation) -> bool:
-    """Managers of the rep's team leave coaching notes; the rep reads them."""
-    team_id = conversation.rep.team_id
-    return conversation.rep_id != user.pk and team_id in user.managed_team_ids
+    """The rep's managers, and trainers on conversations tied to assignments they gave,
+    leave coaching notes; the rep reads them."""
+    if conversation.rep_id == user.pk:
+        return False
+    if conversation.rep.team_id in user.managed_team_ids:
+        return True
+    return (
+        user.is_trainer
+        and Conversation.objects.given_as_training_by(user).filter(pk=conversation.pk).exists()
+    )
 
 
 @require_GET
@@ -139,7 +146,7 @@ def detail_page(
 def coaching_note_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk)
     if not can_coach(request.user, conversation):
-        raise PermissionDenied("Only the rep's managers leave coaching notes.")
+        raise PermissionDenied("Only the rep's managers and trainers leave coaching notes.")
     last = conversation.segments.order_by("-end").values_list("end", flat=True).first()
     form = CoachingNoteForm(request.POST, length=last)
     if not form.is_valid():

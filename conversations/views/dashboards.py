@@ -17,6 +17,7 @@ from conversations.charts import line_chart, sparkline
 from conversations.dashboard_forms import DashboardFilterForm
 from conversations.metrics import format_listening_to_pitching
 from conversations.models import CoachingNote, Conversation
+from reflections.models import Assignment
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.models import Team, User
 
@@ -102,6 +103,12 @@ def rep_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         .filter(rep=request.user)
         .logged()
         .select_related("customer")[:5]
+    )
+    context["due"] = (
+        Assignment.objects.filter(rep=request.user)
+        .open()
+        .overdue_first()
+        .select_related("exercise", "reflection")[:5]
     )
     context["nav"] = "dashboard"
     return render(request, "conversations/dashboard_rep.html", context)

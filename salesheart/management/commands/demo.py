@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from conversations import services
 from conversations.models import Conversation, Customer, PainPoint
+from reflections.demo import build_demo
 from salesheart.models import Team, User
 
 DEMO_PASSWORD = "listen-first"
@@ -252,7 +253,7 @@ class Command(BaseCommand):
             manager = self.user(username, first, last)
             teams[team_name].managers.add(manager)
             logins.append(("manager", username))
-        self.user(TRAINER[0], TRAINER[1], TRAINER[2], is_trainer=True)
+        trainer = self.user(TRAINER[0], TRAINER[1], TRAINER[2], is_trainer=True)
         logins.append(("trainer", TRAINER[0]))
 
         for profile in REPS:
@@ -262,6 +263,7 @@ class Command(BaseCommand):
             logins.append(("rep", profile.username))
             if not rep.conversations.exists():
                 self.history(rep, profile)
+        build_demo(trainer=trainer, teams=teams, stdout=self.stdout)
         return logins
 
     def history(self, rep: User, profile: RepProfile) -> None:

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, QueryDict
+
+from salesheart.pending import SESSION_KEY, take_pending_post
+
+PAGE_SIZE = 25
+
+
+def restore_pending(request: HttpRequest, *paths: str) -> QueryDict | None:
+    """What was posted to exactly one of these paths while signed out, if anything.
+
+    Exact paths rather than a prefix: a kept post for a neighbouring form (the
+    practice button under an assignment, say) must not empty this one.
+    """
+    pending = request.session.get(SESSION_KEY)
+    if not pending or pending.get("path") not in paths:
+        return None
+    taken = take_pending_post(request, pending["path"])
+    return taken[1] if taken else None

@@ -1,0 +1,35 @@
+"""The persona card for the partner who plays the customer in a practice.
+
+The partner may have no account: the link carries a signature instead, made
+with the site's secret key, so only a rep who was given the scenario can hand
+one out and nobody can guess one.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from reflections.access import get_assignment_from_token
+
+
+@login_not_required
+@never_cache
+@require_GET
+def persona_card(request: HttpRequest, token: str) -> HttpResponse:
+    assignment = get_assignment_from_token(token)
+    response = render(
+        request,
+        "reflections/persona_card.html",
+        {
+            "assignment": assignment,
+            "exercise": assignment.exercise,
+            "rep_name": assignment.rep.first_name or str(assignment.rep),
+        },
+    )
+    # The card gives away the hidden pain points: keep it out of search engines.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -1,0 +1,215 @@
+"""The rep's pages: what is due, writing and submitting a reflection, practising a scenario.
+
+The assignment page is also where the trainer who gave it and the rep's managers
+read it (read-only); writes answer 403 to them and 404 to everyone else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from reflections import services
+from reflections.access import get_assignment_for_user, persona_token
+from reflections.forms import ReflectionForm
+from reflections.matching import Finding, match_pain_points
+from reflections.models import DONE_STATES, Assignment
+from reflections.views.common import restore_pending
+from salesheart.http import AuthenticatedHttpRequest, role_required
+
+DONE_LIMIT = 30
+
+
+@require_GET
+@role_required("rep")
+def my_assignments(request: AuthenticatedHttpRequest) -> HttpResponse:
+    mine = Assignment.objects.filter(rep=request.user).select_related(
+        "exercise", "assigned_by", "reflection"
+    )
+    done = mine.filter(reflection__state__in=DONE_STATES).order_by(
+        "-reflection__submitted_at", "-pk"
+    )
+    return render(
+        request,
+        "reflections/my_assignments.html",
+        {
+            "todo": list(mine.open().overdue_first()),
+            "done": done[:DONE_LIMIT],
+            "done_count": done.count(),
+            "nav": "assignments",
+        },
+    )
+
+
+def practice_findings(assignment: Assignment) -> list[Finding] | None:
+    """Found and missed hidden pain points, once the practice has any pain point recorded."""
+    conversation = assignment.practice
+    if not assignment.exercise.is_scenario or conversation is None or conversation.deleted_at:
+        return None
+    recorded = [
+        f"{description} — {impact}" if impact else description
+        for description, impact in conversation.pain_points.values_list("description", "impact")
+    ]
+    if not recorded:
+        return None
+    return match_pain_points(assignment.exercise.hidden_pain_point_list, recorded)
+
+
+def assignment_context(request: AuthenticatedHttpRequest, assignment: Assignment) -> dict:
+    """What every page about one assignment shows: the exercise, its state, the feedback."""
+    findings = practice_findings(assignment)
+    return {
+        "assignment": assignment,
+        "exercise": assignment.exercise,
+        "reflection": assignment.reflection,
+        "reviews": list(assignment.reflection.reviews.select_related("author")),
+        "findings": findings,
+        "found_count": sum(finding.found for finding in findings or []),
+        "is_rep": assignment.rep_id == request.user.pk,
+        # The rep, their managers and the assigning trainer may all read it.
+        "can_open_conversation": assignment.conversation_id is not None
+        and (
+            assignment.rep_id == request.user.pk
+            or assignment.rep.team_id in request.user.managed_team_ids
+            or assignment.assigned_by_id == request.user.pk
+        ),
+    }
+
+
+def rep_page(
+    request: AuthenticatedHttpRequest,
+    assignment: Assignment,
+    form: ReflectionForm | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    context = assignment_context(request, assignment)
+    practice = assignment.practice
+    if practice is not None and practice.deleted_at is not None:
+        practice = None
+    share_url = (
+        request.build_absolute_uri(
+            reverse("reflections:persona_card", args=[persona_token(assignment)])
+        )
+        if assignment.exercise.is_scenario
+        else ""
+    )
+    return render(
+        request,
+        "reflections/assignment.html",
+        {
+            **context,
+            "form": form or ReflectionForm(assignment=assignment),
+            "practice": practice,
+            "share_url": share_url,
+            "nav": "assignments",
+            **extra,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assignment_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    if request.method == "POST":
+        return save_reflection(request, get_assignment_for_user(request.user, pk, write="rep"))
+    assignment = get_assignment_for_user(request.user, pk)
+    if assignment.rep_id != request.user.pk:
+        return render(
+            request,
+            "reflections/assignment_read.html",
+            {
+                **assignment_context(request, assignment),
+                "can_review": assignment.assigned_by_id == request.user.pk,
+                "nav": "training" if assignment.assigned_by_id == request.user.pk else "team",
+            },
+        )
+    autosave_path = reverse("reflections:autosave", args=[assignment.pk])
+    data = restore_pending(request, request.path, autosave_path)
+    form = ReflectionForm(data, assignment=assignment) if data is not None else None
+    return rep_page(request, assignment, form)
+
+
+def save_reflection(request: AuthenticatedHttpRequest, assignment: Assignment) -> HttpResponse:
+    reflection = assignment.reflection
+    form = ReflectionForm(request.POST, assignment=assignment)
+    submitting = request.POST.get("action") == "submit"
+    if form.is_valid():
+        text = form.cleaned_data["text"]
+        try:
+            if submitting:
+                services.reflection_submit(
+                    reflection=reflection,
+                    text=text,
+                    conversation=form.cleaned_data["conversation"],
+                )
+            else:
+                services.reflection_save_draft(
+                    reflection=reflection,
+                    text=text,
+                    conversation=form.cleaned_data["conversation"],
+                )
+        except ValidationError as error:
+            if error.code in {"already_submitted", "already_reviewed"}:
+                # A second click or a second tab: what was sent first stands.
+                fresh = Assignment.objects.with_everything().get(pk=assignment.pk)
+                unsaved = text if text.strip() != fresh.reflection.text.strip() else ""
+                messages.info(request, error.messages[0])
+                if not unsaved:
+                    return redirect(fresh)
+                return rep_page(request, fresh, unsaved_text=unsaved)
+            form.add_error("text" if error.code == "empty" else None, error)
+        else:
+            if submitting:
+                trainer = assignment.assigned_by or "your trainer"
+                messages.success(request, f"Submitted. {trainer} will read it and answer.")
+            else:
+                messages.success(request, "Draft saved.")
+            return redirect(f"{assignment.get_absolute_url()}#reflection")
+    return rep_page(request, assignment, form)
+
+
+@require_http_methods(["GET", "POST"])
+def reflection_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assignment = get_assignment_for_user(request.user, pk, write="rep")
+    if request.method == "GET":
+        return redirect(assignment)
+    form = ReflectionForm(request.POST, assignment=assignment)
+    form.is_valid()
+    try:
+        services.reflection_save_draft(
+            reflection=assignment.reflection,
+            text=request.POST.get("text", ""),
+            # A forged conversation is refused at the real save; the text is kept now.
+            conversation=(
+                services.KEEP
+                if "conversation" in form.errors
+                else form.cleaned_data.get("conversation")
+            ),
+        )
+    except ValidationError as error:
+        return JsonResponse({"saved": False, "error": error.messages[0]}, status=409)
+    return JsonResponse({"saved": True, "saved_at": timezone.localtime().strftime("%H:%M:%S")})
+
+
+@require_http_methods(["GET", "POST"])
+def practice_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assignment = get_assignment_for_user(request.user, pk, write="rep")
+    if request.method == "GET":
+        return redirect(assignment)
+    try:
+        conversation = services.practice_start(assignment=assignment)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(assignment)
+    messages.success(
+        request,
+        f"Your practice conversation with {conversation.customer.name} is ready. Send your "
+        "partner the persona card link, practise, then record the pain points you heard.",
+    )
+    return redirect(f"{assignment.get_absolute_url()}#practice")

@@ -1,0 +1,102 @@
+"""Training pages take the same number of queries however much has been assigned."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from reflections import services
+from reflections.models import State
+from tests.conftest import make_user
+from tests.factories import add_pain_point
+from tests.reflections_factories import (
+    assign_one,
+    in_days,
+    make_exercise,
+    make_overdue,
+    make_scenario,
+    reach,
+)
+
+DASHBOARD_QUERY_BOUND = 13
+MINE_QUERY_BOUND = 9
+ASSIGNMENT_QUERY_BOUND = 11
+STATES = [State.ASSIGNED, State.DRAFT, State.SUBMITTED, State.REVIEWED, State.RETURNED]
+
+
+def fill(trainer, team, other_team, size: int):
+    """size assignments per rep, spread over states, exercises, teams and due dates."""
+    reps = [
+        make_user(f"rep{n}", first_name=f"Rep {n}", team=team if n % 2 else other_team)
+        for n in range(4)
+    ]
+    exercises = [make_exercise(f"Exercise {n}") for n in range(3)]
+    for rep in reps:
+        for n in range(size):
+            assignment = assign_one(
+                exercises[n % 3], trainer, rep, due_on=in_days(1 + n), note="Do it"
+            )
+            reach(assignment, STATES[n % len(STATES)])
+            if n % 4 == 0:
+                make_overdue(assignment, days=n + 1)
+    return reps
+
+
+@pytest.mark.parametrize("size", [3, 15])
+@pytest.mark.parametrize("state", ["", "overdue", "submitted"])
+def test_the_training_dashboard(
+    client, trainer, team, other_team, django_assert_max_num_queries, size, state
+):
+    fill(trainer, team, other_team, size)
+    client.force_login(trainer)
+    with django_assert_max_num_queries(DASHBOARD_QUERY_BOUND):
+        response = client.get(
+            reverse("reflections:training_dashboard"), {"state": state} if state else {}
+        )
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) > 0
+
+
+@pytest.mark.parametrize("size", [3, 15])
+def test_my_assignments(client, trainer, team, other_team, django_assert_max_num_queries, size):
+    rep = fill(trainer, team, other_team, size)[0]
+    client.force_login(rep)
+    with django_assert_max_num_queries(MINE_QUERY_BOUND):
+        response = client.get(reverse("reflections:my_assignments"))
+    assert response.status_code == 200
+    assert len(response.context["todo"]) + response.context["done_count"] == size
+
+
+@pytest.mark.parametrize("size", [3, 15])
+def test_team_training(
+    client, trainer, manager, team, other_team, django_assert_max_num_queries, size
+):
+    fill(trainer, team, other_team, size)
+    client.force_login(manager)
+    with django_assert_max_num_queries(DASHBOARD_QUERY_BOUND):
+        response = client.get(reverse("reflections:team_training"))
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 2 * size
+
+
+@pytest.mark.parametrize("pain_points", [1, 12])
+@pytest.mark.parametrize("reader", ["rep", "trainer"])
+def test_a_practised_assignment(
+    client, request, trainer, rep, django_assert_max_num_queries, pain_points, reader
+):
+    assignment = assign_one(make_scenario(), trainer, rep)
+    practice = services.practice_start(assignment=assignment)
+    for n in range(pain_points):
+        add_pain_point(practice, f"Night shift worry number {n}")
+    assignment = reach(assignment, State.RETURNED)
+    reach(assignment, State.SUBMITTED)
+    client.force_login(request.getfixturevalue(reader))
+    url = (
+        assignment.get_absolute_url()
+        if reader == "rep"
+        else reverse("reflections:review", args=[assignment.pk])
+    )
+    with django_assert_max_num_queries(ASSIGNMENT_QUERY_BOUND):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["findings"] is not None
