@@ -157,6 +157,17 @@ def _write(
         assignment.save(update_fields=["conversation"])
 
 
+def _open_for_writing(
+    reflection: Reflection, conversation: Conversation | None | Unchanged
+) -> Reflection:
+    """The reflection locked for this transaction, still open, the conversation the rep's."""
+    locked = _locked(reflection)
+    _refuse_if_closed(locked)
+    _check_conversation(reflection, conversation)
+    locked.assignment = reflection.assignment
+    return locked
+
+
 @transaction.atomic
 def reflection_save_draft(
     *,
@@ -165,10 +176,7 @@ def reflection_save_draft(
     conversation: Conversation | None | Unchanged = KEEP,
 ) -> Reflection:
     """Keep what the rep wrote so far. A returned reflection becomes a draft again."""
-    locked = _locked(reflection)
-    _refuse_if_closed(locked)
-    _check_conversation(reflection, conversation)
-    locked.assignment = reflection.assignment
+    locked = _open_for_writing(reflection, conversation)
     _write(locked, text, conversation)
     if locked.state == State.RETURNED or locked.text.strip():
         locked.state = State.DRAFT
@@ -183,12 +191,9 @@ def reflection_submit(
     text: str,
     conversation: Conversation | None | Unchanged = KEEP,
 ) -> Reflection:
-    locked = _locked(reflection)
-    _refuse_if_closed(locked)
-    _check_conversation(reflection, conversation)
+    locked = _open_for_writing(reflection, conversation)
     if not text.strip():
         raise ValidationError(EMPTY_REFLECTION, code="empty")
-    locked.assignment = reflection.assignment
     _write(locked, text.strip(), conversation)
     locked.state = State.SUBMITTED
     locked.submitted_at = timezone.now()

@@ -173,6 +173,14 @@ def item_form_response(
     return response
 
 
+def confirm_removal(
+    request: AuthenticatedHttpRequest, conversation: Conversation, item: Any, kind: str
+) -> HttpResponse:
+    """Without JavaScript a removal asks first on a page of its own."""
+    context = {"conversation": conversation, "item": item, "kind": kind}
+    return render(request, "conversations/item_delete.html", context)
+
+
 @require_POST
 def conversation_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
@@ -220,11 +228,7 @@ def pain_point_delete(request: AuthenticatedHttpRequest, pk: int, item: int) -> 
     conversation = get_conversation_for_user(request.user, pk, write=True)
     pain_point = get_pain_point(conversation, item)
     if request.method == "GET":
-        return render(
-            request,
-            "conversations/item_delete.html",
-            {"conversation": conversation, "item": pain_point, "kind": "pain"},
-        )
+        return confirm_removal(request, conversation, pain_point, "pain")
     try:
         services.pain_point_delete(pain_point=pain_point)
     except ValidationError as error:
@@ -295,11 +299,7 @@ def proposal_delete(request: AuthenticatedHttpRequest, pk: int, item: int) -> Ht
     conversation = get_conversation_for_user(request.user, pk, write=True)
     product_talk = get_product_talk(conversation, item)
     if request.method == "GET":
-        return render(
-            request,
-            "conversations/item_delete.html",
-            {"conversation": conversation, "item": product_talk, "kind": "proposal"},
-        )
+        return confirm_removal(request, conversation, product_talk, "proposal")
     product_talk.delete()
     if request.htmx:
         return proposals_response(request, conversation)
