@@ -150,7 +150,8 @@ def _refuse_if_closed(reflection: Reflection) -> None:
 def _write(
     reflection: Reflection, text: str, conversation: Conversation | None | Unchanged
 ) -> None:
-    reflection.text = text[:REFLECTION_LIMIT]
+    # Autosave stores text no form has checked; PostgreSQL cannot store a NUL.
+    reflection.text = text.replace("\x00", "")[:REFLECTION_LIMIT]
     if conversation is not KEEP:
         assignment = reflection.assignment
         assignment.conversation = conversation

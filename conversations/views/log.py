@@ -96,7 +96,12 @@ def full_page(
 
 
 def draft_from(data: QueryDict) -> dict[str, str]:
-    return {name: data.get(name, "")[:DRAFT_VALUE_LIMIT] for name in DRAFT_FIELDS if name in data}
+    # Drafts keep what was typed before any validation; PostgreSQL cannot store a NUL.
+    return {
+        name: data.get(name, "").replace("\x00", "")[:DRAFT_VALUE_LIMIT]
+        for name in DRAFT_FIELDS
+        if name in data
+    }
 
 
 def save_draft(conversation: Conversation, data: QueryDict) -> None:
