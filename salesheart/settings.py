@@ -77,6 +77,9 @@ INSTALLED_APPS = [
 FORM_RENDERER = "salesheart.forms.FormRenderer"
 
 MIDDLEWARE = [
+    # Outermost, so a database outage inside the session or auth middleware gets the
+    # friendly 503 page too.
+    "salesheart.db_errors.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
