@@ -1,0 +1,637 @@
+"""The access matrix: every URL of the app, GET and POST, for every persona.
+
+The URL list comes from the resolver, so a new URL without an entry in EXPECTED
+fails `test_every_url_has_an_entry`. Each entry says how to build the URL's
+arguments from one small scenario (everything owned by Rita, North's rep) and
+what each persona gets back:
+
+    "login"  302 to the sign-in page (anonymous)
+    200      the page, or a form shown again with its errors
+    302      a redirect (after a successful write, or to where the person belongs)
+    400      a write the app understood to be malformed (the tracker's JSON)
+    403      a role page for another role, or an object one may read but not change
+    404      an object one may not see: the same answer as for one that does not exist
+    405      a method the URL does not take
+
+The table states what the app *should* do. A refused request leaves the database
+as it was: model counts and the scenario objects' rows are compared before and after.
+The depth per area (forged fields, item of another conversation, messages shown)
+lives in test_access_conversations.py and test_reflections_access.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conversations import services
+from conversations.models import (
+    CoachingNote,
+    Conversation,
+    Customer,
+    PainPoint,
+    ProductTalk,
+    TalkSegment,
+    Transcript,
+)
+from reflections import services as reflections_services
+from reflections.access import persona_token
+from reflections.models import Assignment, Exercise, Reflection, State
+from salesheart.models import Team, User
+from tests.conftest import make_user
+from tests.factories import logged_conversation, make_customer, start_conversation
+from tests.reflections_factories import assign_one, make_scenario, reach
+
+MISSING = 987_654
+MD5_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+LOGIN = "login"
+Answer = int | str
+
+PERSONAS = [
+    "anonymous",
+    "rep",  # rita, North: owns everything in the scenario
+    "teammate",  # rosa, North
+    "other_rep",  # sol, South
+    "manager",  # mara, manages North
+    "other_manager",  # noah, manages South
+    "trainer",  # tess, gave rita the assignment
+    "staff",  # ada, staff and superuser, no team
+]
+METHODS = ["GET", "POST"]
+CHECKED_APPS = ["conversations", "reflections", "salesheart"]
+REFUSED = {LOGIN, 403, 404, 405}
+
+TRANSCRIPT = Path(__file__).parent / "fixtures" / "transcripts" / "zoom.vtt"
+SELLERS = ["Rita Osei", "Tom Reyes"]
+TRACKER_RUN = {
+    "run": "matrix-run",
+    "segments": [{"kind": "customer", "start": 0, "end": 30}],
+    "pain_points": [],
+}
+
+
+# The scenario ---------------------------------------------------------------------------
+
+
+@dataclass
+class Scenario:
+    people: dict[str, User]
+    north: Team
+    customer: Customer
+    conversation: Conversation
+    pain: PainPoint
+    proposal: ProductTalk
+    segment: TalkSegment
+    transcript: Transcript
+    gone: Conversation
+    note: CoachingNote
+    exercise: Exercise
+    assignment: Assignment
+    token: str
+
+    @property
+    def rita(self) -> User:
+        return self.people["rep"]
+
+    def objects(self) -> list[Any]:
+        return [
+            self.customer,
+            self.conversation,
+            self.pain,
+            self.proposal,
+            self.segment,
+            self.transcript,
+            self.gone,
+            self.note,
+            self.exercise,
+            self.assignment,
+            Reflection.objects.get(assignment=self.assignment),
+        ]
+
+
+def build_scenario() -> Scenario:
+    """The personas of conftest.py, and Rita's things, made through the real services."""
+    north = Team.objects.create(name="North", product_keywords="platform, pricing, demo")
+    south = Team.objects.create(name="South")
+    rep = make_user("rita", first_name="Rita", last_name="Osei", team=north)
+    manager = make_user("mara", first_name="Mara", last_name="Jensen")
+    north.managers.add(manager)
+    other_manager = make_user("noah", first_name="Noah", last_name="Baptiste")
+    south.managers.add(other_manager)
+    trainer = make_user("tess", first_name="Tess", last_name="Whitfield", is_trainer=True)
+    people = {
+        "rep": rep,
+        "teammate": make_user("rosa", first_name="Rosa", last_name="Lindqvist", team=north),
+        "other_rep": make_user("sol", first_name="Sol", last_name="Ibanez", team=south),
+        "manager": manager,
+        "other_manager": other_manager,
+        "trainer": trainer,
+        "staff": make_user("ada", first_name="Ada", is_staff=True, is_superuser=True),
+    }
+
+    customer = make_customer(rep, "Amira Haddad", goals="Close the books in three days.")
+    conversation = logged_conversation(rep, customer, purpose="Quarterly review")
+    transcript = services.transcript_analyse(
+        transcript=services.transcript_add(
+            conversation=conversation,
+            text=TRANSCRIPT.read_text(encoding="utf-8"),
+            filename=TRANSCRIPT.name,
+        ),
+        rep_speakers=SELLERS,
+    )
+    gone = start_conversation(rep, customer, purpose="A call that never happened")
+    services.conversation_delete(conversation=gone)
+    note = CoachingNote.objects.create(
+        conversation=conversation, author=manager, text="Ask what a late close costs."
+    )
+    exercise = make_scenario()
+    assignment = reach(assign_one(exercise, trainer, rep), State.DRAFT, text="Half way")
+    # Rita writes her reflection about the conversation: tess may now read (not change) it.
+    reflections_services.reflection_save_draft(
+        reflection=assignment.reflection, text="Half way", conversation=conversation
+    )
+    return Scenario(
+        people=people,
+        north=north,
+        customer=customer,
+        conversation=conversation,
+        pain=conversation.pain_points.first(),
+        proposal=conversation.product_talks.get(),
+        segment=conversation.segments.order_by("position").first(),
+        transcript=transcript,
+        gone=gone,
+        note=note,
+        exercise=exercise,
+        assignment=assignment,
+        token=persona_token(assignment),
+    )
+
+
+@pytest.fixture(scope="module")
+def module_scenario(django_db_setup, django_db_blocker) -> Iterator[Scenario]:
+    """Built once for the module inside a transaction of its own, rolled back at the end.
+
+    Every test runs in a savepoint within it (pytest-django's `db`), as Django's
+    TestCase.setUpTestData does, so what one test writes is gone for the next.
+    This keeps some 900 requests under a minute on PostgreSQL.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(PASSWORD_HASHERS=[MD5_HASHER]):
+                built = build_scenario()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def scenario(module_scenario, db) -> Scenario:
+    return module_scenario
+
+
+def snapshot(scenario: Scenario) -> tuple[dict[str, int], str]:
+    """Row counts of every model of our apps, and a digest of the scenario's rows."""
+    counts = {
+        model._meta.label: model._default_manager.count()
+        for label in CHECKED_APPS
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+    }
+    rows = [
+        sorted(type(obj)._default_manager.filter(pk=obj.pk).values().get().items())
+        for obj in scenario.objects()
+    ]
+    rows.append(sorted(scenario.proposal.answers.values_list("pk", flat=True)))
+    rows.append(list(scenario.conversation.segments.order_by("pk").values_list("pk", "kind")))
+    digest = hashlib.sha256(repr(rows).encode()).hexdigest()
+    return counts, digest
+
+
+# Who gets what -----------------------------------------------------------------------
+
+
+def who(default: Answer, *, anonymous: Answer = LOGIN, **answers: Answer) -> dict[str, Answer]:
+    """One answer for every persona: the default, with the named ones overridden."""
+    unknown = set(answers) - set(PERSONAS)
+    assert not unknown, f"not personas: {unknown}"
+    return {"anonymous": anonymous, **dict.fromkeys(PERSONAS[1:], default), **answers}
+
+
+NOT_ALLOWED = who(405)
+
+
+def for_reps(answer: Answer) -> dict[str, Answer]:
+    return who(403, rep=answer, teammate=answer, other_rep=answer)
+
+
+def for_managers(answer: Answer) -> dict[str, Answer]:
+    return who(403, manager=answer, other_manager=answer)
+
+
+def for_trainers(answer: Answer) -> dict[str, Answer]:
+    return who(403, trainer=answer)
+
+
+def customer_reads(answer: Answer = 200) -> dict[str, Answer]:
+    """Rita's customer: she and her manager read it; anyone else is told it does not exist."""
+    return who(404, rep=answer, manager=answer)
+
+
+def customer_writes(answer: Answer) -> dict[str, Answer]:
+    """Rita's customer: only she changes it; her manager, who may read it, gets 403."""
+    return who(404, rep=answer, manager=403)
+
+
+def rita_reads(answer: Answer = 200) -> dict[str, Answer]:
+    """Rita's conversation: read by her, her manager and tess (a reflection is about it)."""
+    return who(404, rep=answer, manager=answer, trainer=answer)
+
+
+def rita_writes(answer: Answer) -> dict[str, Answer]:
+    """Rita's conversation: only she changes it; those who may read it get 403."""
+    return who(404, rep=answer, manager=403, trainer=403)
+
+
+def assignment_writes(rep: Answer, trainer: Answer = 403) -> dict[str, Answer]:
+    """Rita's assignment: read by her, tess who gave it and mara; written by one of them."""
+    return who(404, rep=rep, trainer=trainer, manager=403)
+
+
+Kwargs = Callable[[Scenario], dict[str, Any]]
+
+
+def no_kwargs(s: Scenario) -> dict[str, Any]:
+    return {}
+
+
+def conversation(s: Scenario) -> dict[str, Any]:
+    return {"pk": s.conversation.pk}
+
+
+def assignment(s: Scenario) -> dict[str, Any]:
+    return {"pk": s.assignment.pk}
+
+
+@dataclass(frozen=True)
+class Entry:
+    get: dict[str, Answer]
+    post: dict[str, Answer]
+    kwargs: Kwargs = no_kwargs
+    # The persona with the most access: a missing object answers 404 to them too.
+    owner: str = "rep"
+    # URL arguments that name an object, replaced by one that does not exist.
+    objects: tuple[str, ...] = field(default=())
+
+    def answer(self, method: str, persona: str) -> Answer:
+        return (self.get if method == "GET" else self.post)[persona]
+
+
+def on_conversation(get: dict, post: dict, **more: Any) -> Entry:
+    return Entry(get, post, kwargs=conversation, objects=("pk",), **more)
+
+
+def on_item(attr: str, kwarg: str, get: dict, post: dict) -> Entry:
+    def kwargs(s: Scenario) -> dict[str, Any]:
+        return {"pk": s.conversation.pk, kwarg: getattr(s, attr).pk}
+
+    return Entry(get, post, kwargs=kwargs, objects=("pk", kwarg))
+
+
+def on_assignment(get: dict, post: dict, **more: Any) -> Entry:
+    return Entry(get, post, kwargs=assignment, objects=("pk",), **more)
+
+
+def on_exercise(get: dict, post: dict) -> Entry:
+    return Entry(
+        get, post, kwargs=lambda s: {"pk": s.exercise.pk}, owner="trainer", objects=("pk",)
+    )
+
+
+def on_rita_as_rep(get: dict) -> Entry:
+    def kwargs(s: Scenario) -> dict[str, Any]:
+        return {"rep_id": s.rita.pk}
+
+    return Entry(get, NOT_ALLOWED, kwargs=kwargs, owner="manager", objects=("rep_id",))
+
+
+EXPECTED: dict[str, Entry] = {
+    # The site -------------------------------------------------------------------------
+    "home": Entry(who(302), NOT_ALLOWED),
+    "no_role": Entry(who(302), NOT_ALLOWED),
+    "healthz": Entry(who(200, anonymous=200), who(405, anonymous=405)),
+    # Conversations: rep pages ------------------------------------------------------------
+    "conversations:list": Entry(for_reps(200), NOT_ALLOWED),
+    "conversations:start": Entry(for_reps(200), for_reps(200)),
+    "conversations:plan": Entry(for_reps(200), for_reps(200)),
+    "conversations:customers": Entry(for_reps(200), NOT_ALLOWED),
+    "conversations:customer_create": Entry(for_reps(200), for_reps(200)),
+    "conversations:dashboard": Entry(for_reps(200), NOT_ALLOWED),
+    # Someone who sells nothing has no export of their own: nothing to find.
+    "conversations:dashboard_export": Entry(
+        who(404, rep=200, teammate=200, other_rep=200), NOT_ALLOWED
+    ),
+    # Conversations: Rita's conversation --------------------------------------------------
+    "conversations:detail": on_conversation(rita_reads(), NOT_ALLOWED),
+    "conversations:delete": on_conversation(rita_writes(200), rita_writes(200)),
+    # A deleted conversation is hidden from everyone but its rep, her manager included.
+    "conversations:restore": Entry(
+        NOT_ALLOWED, who(404, rep=302), kwargs=lambda s: {"pk": s.gone.pk}, objects=("pk",)
+    ),
+    "conversations:log": on_conversation(rita_writes(200), rita_writes(200)),
+    "conversations:autosave": on_conversation(NOT_ALLOWED, rita_writes(200)),
+    "conversations:pain_point_add": on_conversation(NOT_ALLOWED, rita_writes(200)),
+    "conversations:pain_point_edit": on_item("pain", "item", rita_writes(200), rita_writes(200)),
+    "conversations:pain_point_delete": on_item("pain", "item", rita_writes(200), rita_writes(302)),
+    "conversations:proposal_add": on_conversation(NOT_ALLOWED, rita_writes(200)),
+    "conversations:proposal_edit": on_item("proposal", "item", rita_writes(200), rita_writes(200)),
+    "conversations:proposal_delete": on_item(
+        "proposal", "item", rita_writes(200), rita_writes(302)
+    ),
+    "conversations:tracker": on_conversation(rita_writes(200), NOT_ALLOWED),
+    "conversations:tracker_save": on_conversation(NOT_ALLOWED, rita_writes(200)),
+    "conversations:transcript_import": on_conversation(rita_writes(200), rita_writes(200)),
+    "conversations:transcript_speakers": on_conversation(rita_writes(200), rita_writes(200)),
+    "conversations:transcript_timeline": on_conversation(rita_writes(200), NOT_ALLOWED),
+    "conversations:transcript_delete_raw": on_conversation(rita_writes(200), rita_writes(302)),
+    "conversations:segment_retag": on_item("segment", "segment", NOT_ALLOWED, rita_writes(302)),
+    "conversations:segment_mark_pain": on_item("segment", "segment", NOT_ALLOWED, rita_writes(302)),
+    # Her manager and tess coach; she reads the notes but writes none on her own conversation.
+    "conversations:coaching_note_add": on_conversation(
+        NOT_ALLOWED, who(404, rep=403, manager=200, trainer=200), owner="manager"
+    ),
+    # Conversations: Rita's customer --------------------------------------------------------
+    "conversations:customer_detail": Entry(
+        customer_reads(), NOT_ALLOWED, kwargs=lambda s: {"pk": s.customer.pk}, objects=("pk",)
+    ),
+    "conversations:customer_edit": Entry(
+        customer_writes(200),
+        customer_writes(200),
+        kwargs=lambda s: {"pk": s.customer.pk},
+        objects=("pk",),
+    ),
+    # Conversations: manager pages --------------------------------------------------------
+    "conversations:team_dashboard": Entry(for_managers(200), NOT_ALLOWED),
+    "conversations:team_export": Entry(for_managers(200), NOT_ALLOWED),
+    # Rita is in North: South's manager is told she does not exist.
+    "conversations:rep_dashboard_for_manager": on_rita_as_rep(
+        who(403, manager=200, other_manager=404)
+    ),
+    "conversations:rep_export": on_rita_as_rep(who(404, manager=200)),
+    # Training: trainer pages -------------------------------------------------------------
+    "reflections:training_dashboard": Entry(for_trainers(200), NOT_ALLOWED),
+    "reflections:exercise_list": Entry(for_trainers(200), NOT_ALLOWED),
+    "reflections:exercise_create": Entry(for_trainers(200), for_trainers(200)),
+    "reflections:exercise_edit": on_exercise(for_trainers(200), for_trainers(200)),
+    "reflections:exercise_archive": on_exercise(for_trainers(302), for_trainers(302)),
+    "reflections:assign": Entry(for_trainers(200), for_trainers(200)),
+    # Training: rep and manager pages -----------------------------------------------------
+    "reflections:my_assignments": Entry(for_reps(200), NOT_ALLOWED),
+    "reflections:team_training": Entry(for_managers(200), NOT_ALLOWED),
+    # Training: Rita's assignment -----------------------------------------------------------
+    "reflections:assignment": on_assignment(
+        who(404, rep=200, trainer=200, manager=200), assignment_writes(rep=302)
+    ),
+    "reflections:autosave": on_assignment(assignment_writes(rep=302), assignment_writes(rep=200)),
+    "reflections:practice_start": on_assignment(
+        assignment_writes(rep=302), assignment_writes(rep=302)
+    ),
+    "reflections:review": on_assignment(
+        assignment_writes(rep=403, trainer=200),
+        assignment_writes(rep=403, trainer=200),
+        owner="trainer",
+    ),
+    # The signed link is the key: whoever holds it reads the card, signed in or not.
+    "reflections:persona_card": Entry(
+        who(200, anonymous=200),
+        who(405, anonymous=405),
+        kwargs=lambda s: {"token": s.token},
+        owner="anonymous",
+        objects=("token",),
+    ),
+}
+
+
+# The URLs ------------------------------------------------------------------------------
+
+AUTH_VIEWS_MODULE = "django.contrib.auth.views"
+STATIC_MODULES = ("django.views.static", "django.contrib.staticfiles")
+
+
+def _callback_module(pattern: URLPattern) -> str:
+    callback = pattern.callback
+    return getattr(callback, "view_class", callback).__module__
+
+
+def walk(
+    patterns: list, namespace: str = "", prefix: str = ""
+) -> Iterator[tuple[str, str, URLPattern]]:
+    """(namespace, full name, pattern) for every URL pattern, namespaces included."""
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(part for part in (namespace, pattern.namespace or "") if part)
+            yield from walk(pattern.url_patterns, inner, route)
+        else:
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield namespace, name or f"<unnamed {route}>", pattern
+
+
+def is_excluded(namespace: str, pattern: URLPattern) -> bool:
+    module = _callback_module(pattern)
+    return (
+        namespace.split(":")[0] == "admin"
+        or module == AUTH_VIEWS_MODULE
+        or module.startswith(STATIC_MODULES)
+    )
+
+
+def app_urls() -> set[str]:
+    return {
+        name
+        for namespace, name, pattern in walk(get_resolver().url_patterns)
+        if not is_excluded(namespace, pattern)
+    }
+
+
+def test_every_url_has_an_entry():
+    urls = app_urls()
+    missing = sorted(set(urls) - set(EXPECTED))
+    assert not missing, f"URLs without an entry in EXPECTED (add them): {missing}"
+    stale = sorted(set(EXPECTED) - set(urls))
+    assert not stale, f"EXPECTED entries for URLs that no longer exist: {stale}"
+
+
+def test_the_walk_sees_the_excluded_urls_too():
+    """The exclusions are what they say: the admin, the auth views, nothing of ours."""
+    names = {name for _, name, _ in walk(get_resolver().url_patterns)}
+    assert {"admin:index", "login", "logout", "password_change"} <= names
+    assert not {"admin:index", "login", "logout"} & app_urls()
+
+
+def test_every_entry_answers_for_every_persona_and_method():
+    for name, entry in EXPECTED.items():
+        for method in METHODS:
+            answers = entry.get if method == "GET" else entry.post
+            assert list(answers) == PERSONAS, name
+
+
+# Calling -------------------------------------------------------------------------------
+
+
+def sign_in(client, scenario: Scenario, persona: str) -> None:
+    if persona != "anonymous":
+        client.force_login(scenario.people[persona])
+
+
+def call(client, name: str, method: str, kwargs: dict[str, Any]):
+    url = reverse(name, kwargs=kwargs)
+    if method == "GET":
+        return client.get(url)
+    if name == "conversations:tracker_save":
+        return client.post(url, json.dumps(TRACKER_RUN), content_type="application/json")
+    return client.post(url, {})
+
+
+def observed(response) -> Answer:
+    if response.status_code == 302 and response["Location"].startswith(reverse("login")):
+        return LOGIN
+    return response.status_code
+
+
+CASES = [
+    pytest.param(name, method, persona, id=f"{name}-{method}-{persona}")
+    for name in EXPECTED
+    for method in METHODS
+    for persona in PERSONAS
+]
+
+
+@pytest.mark.parametrize(("name", "method", "persona"), CASES)
+def test_access_matrix(client, scenario, name, method, persona):
+    entry = EXPECTED[name]
+    expected = entry.answer(method, persona)
+    kwargs = entry.kwargs(scenario)
+    sign_in(client, scenario, persona)
+    before = snapshot(scenario)
+
+    response = call(client, name, method, kwargs)
+
+    url = reverse(name, kwargs=kwargs)
+    assert observed(response) == expected, (
+        f"{method} {url} as {persona}: expected {expected}, got {response.status_code}"
+    )
+    if expected == LOGIN:
+        assert response["Location"] == f"{reverse('login')}?next={url}"
+    if expected in REFUSED:
+        assert snapshot(scenario) == before, f"{method} {url} as {persona} changed the database"
+
+
+# Not found looks the same whether it does not exist or is not yours --------------------
+
+
+def normalised(content: bytes) -> str:
+    """A page without what differs on every render: tokens, nonces, the clock."""
+    html = content.decode()
+    html = re.sub(r'nonce="[^"]*"', 'nonce=""', html)
+    html = re.sub(r'data-server-now="\d+"', 'data-server-now=""', html)
+    return re.sub(r"[A-Za-z0-9]{64}", "TOKEN", html)
+
+
+def without_objects(entry: Entry, kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: (("no-such-card" if key == "token" else MISSING) if key in entry.objects else value)
+        for key, value in kwargs.items()
+    }
+
+
+OBJECT_CASES = [
+    pytest.param(name, method, id=f"{name}-{method}")
+    for name, entry in EXPECTED.items()
+    if entry.objects
+    for method in METHODS
+    if entry.answer(method, entry.owner) != 405
+]
+
+
+@pytest.mark.parametrize(("name", "method"), OBJECT_CASES)
+def test_missing_answers_like_not_yours(client, scenario, name, method):
+    entry = EXPECTED[name]
+    kwargs = entry.kwargs(scenario)
+    sign_in(client, scenario, "other_rep")
+    before = snapshot(scenario)
+
+    not_yours = call(client, name, method, kwargs)
+    missing = call(client, name, method, without_objects(entry, kwargs))
+
+    if name == "reflections:persona_card":
+        # The card is not anyone's: holding a good link opens it, a made-up one does not.
+        assert (not_yours.status_code, missing.status_code) == (200, 404)
+    else:
+        assert missing.status_code == not_yours.status_code == entry.answer(method, "other_rep")
+        assert normalised(missing.content) == normalised(not_yours.content)
+    assert snapshot(scenario) == before
+
+
+@pytest.mark.parametrize(("name", "method"), OBJECT_CASES)
+def test_missing_is_404_for_whoever_could_use_the_real_one(client, scenario, name, method):
+    entry = EXPECTED[name]
+    sign_in(client, scenario, entry.owner)
+    before = snapshot(scenario)
+
+    response = call(client, name, method, without_objects(entry, entry.kwargs(scenario)))
+
+    assert response.status_code == 404
+    assert snapshot(scenario) == before
+
+
+@pytest.mark.parametrize("name", ["conversations:team_dashboard", "conversations:team_export"])
+def test_a_manager_cannot_pick_another_managers_team(client, scenario, name):
+    """The team pages take the team from the query string: South's manager asking for North."""
+    sign_in(client, scenario, "other_manager")
+    assert client.get(reverse(name), {"team": scenario.north.pk}).status_code == 404
+    assert client.get(reverse(name), {"team": MISSING}).status_code == 404
+
+
+# Excluded from the matrix: the admin and Django's sign-in views ------------------------
+
+
+def test_the_admin_sends_anonymous_to_its_sign_in(client, scenario):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("persona", ["rep", "manager", "trainer"])
+def test_the_admin_refuses_someone_who_is_not_staff(client, scenario, persona):
+    sign_in(client, scenario, persona)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_the_admin_opens_for_staff(client, scenario):
+    sign_in(client, scenario, "staff")
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_sign_in_page_opens_for_anonymous(client, scenario):
+    assert client.get(reverse("login")).status_code == 200
