@@ -109,6 +109,13 @@ def test_saving_a_draft(signed_in, assignment):
     assert reflection.text == "Their Monday starts at six."
 
 
+@pytest.mark.parametrize("endpoint", ["assignment", "autosave"])
+def test_a_post_without_the_text_keeps_the_draft(signed_in, assignment, endpoint):
+    signed_in.post(url("autosave", assignment), {"text": "Kept words"})
+    signed_in.post(url(endpoint, assignment), {"action": "save"})
+    assert fresh(assignment).reflection.text == "Kept words"
+
+
 def test_autosave_keeps_the_draft_and_a_reload_shows_it(signed_in, assignment):
     response = signed_in.post(url("autosave", assignment), {"text": "Half a thought"})
     assert response.status_code == 200

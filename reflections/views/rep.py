@@ -140,7 +140,8 @@ def save_reflection(request: AuthenticatedHttpRequest, assignment: Assignment) -
     form = ReflectionForm(request.POST, assignment=assignment)
     submitting = request.POST.get("action") == "submit"
     if form.is_valid():
-        text = form.cleaned_data["text"]
+        # A post that never carried the text (a broken client) must not wipe the draft.
+        text = form.cleaned_data["text"] if "text" in request.POST else reflection.text
         try:
             if submitting:
                 services.reflection_submit(
@@ -184,7 +185,7 @@ def reflection_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     try:
         services.reflection_save_draft(
             reflection=assignment.reflection,
-            text=request.POST.get("text", ""),
+            text=request.POST.get("text", assignment.reflection.text),
             # A forged conversation is refused at the real save; the text is kept now.
             conversation=(
                 services.KEEP
