@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from conversations.models import CoachingNote, Conversation, Customer, PainPoint, ProductTalk
 from conversations.services import FOREIGN_PAIN_POINT, MUST_ANSWER_A_PAIN_POINT
-from salesheart.forms import PlainLabels
+from salesheart.forms import PlainLabels, SafeModelChoiceField, SafeModelMultipleChoiceField
 
 if TYPE_CHECKING:
     from salesheart.models import User
@@ -49,7 +49,7 @@ class CustomerForm(PlainLabels, forms.ModelForm):
         error_messages = {"name": {"required": "Write the customer's name."}}
 
 
-class OwnCustomerField(forms.ModelChoiceField):
+class OwnCustomerField(SafeModelChoiceField):
     default_error_messages = {
         "invalid_choice": "Choose one of your own customers.",
     }
@@ -276,7 +276,7 @@ class PainPointForm(PlainLabels, forms.ModelForm):
         return value
 
 
-class AnswersField(forms.ModelMultipleChoiceField):
+class AnswersField(SafeModelMultipleChoiceField):
     default_error_messages = {
         "required": MUST_ANSWER_A_PAIN_POINT,
         "invalid_choice": FOREIGN_PAIN_POINT,
@@ -313,7 +313,7 @@ class ProductTalkForm(PlainLabels, forms.ModelForm):
 
 class ConversationFilterForm(PlainLabels, forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
-    customer = forms.ModelChoiceField(
+    customer = SafeModelChoiceField(
         queryset=Customer.objects.none(), required=False, empty_label="All customers"
     )
     date_from = forms.DateField(

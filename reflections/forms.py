@@ -17,7 +17,7 @@ from reflections.models import (
     Review,
     State,
 )
-from salesheart.forms import PlainLabels
+from salesheart.forms import PlainLabels, SafeModelChoiceField, SafeModelMultipleChoiceField
 from salesheart.models import Team, User
 
 # The select of conversations to tie a reflection to lists the recent ones; an
@@ -77,13 +77,13 @@ class ExerciseForm(PlainLabels, forms.ModelForm):
         return cleaned
 
 
-class RepChoiceField(forms.ModelMultipleChoiceField):
+class RepChoiceField(SafeModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return str(obj)
 
 
 class AssignForm(PlainLabels, forms.Form):
-    exercise = forms.ModelChoiceField(
+    exercise = SafeModelChoiceField(
         queryset=Exercise.objects.none(),
         empty_label="Choose an exercise…",
         error_messages={
@@ -100,7 +100,7 @@ class AssignForm(PlainLabels, forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
         error_messages={"invalid_choice": "Choose reps from the list."},
     )
-    teams = forms.ModelMultipleChoiceField(
+    teams = SafeModelMultipleChoiceField(
         label="Whole teams",
         queryset=Team.objects.none(),
         required=False,
@@ -164,7 +164,7 @@ class AssignForm(PlainLabels, forms.Form):
         return cleaned
 
 
-class ConversationChoiceField(forms.ModelChoiceField):
+class ConversationChoiceField(SafeModelChoiceField):
     default_error_messages = {"invalid_choice": services.FOREIGN_CONVERSATION}
 
     def label_from_instance(self, obj: Conversation) -> str:

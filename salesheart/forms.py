@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.forms.renderers import TemplatesSetting
 
 
@@ -17,3 +18,34 @@ class FormRenderer(TemplatesSetting):
     """Every field rendered as a group sits in one wrapper, so grids lay out whole fields."""
 
     field_template_name = "forms/field.html"
+
+
+# Ids come from the browser; one larger than the database's integer would reach the
+# database and fail there (SQLite raises OverflowError, which Django does not catch).
+MAX_ID = 2**63 - 1
+
+
+def is_plausible_id(value: object) -> bool:
+    text = str(value).strip()
+    return text.isascii() and text.isdigit() and int(text) <= MAX_ID
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not is_plausible_id(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            if not is_plausible_id(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)

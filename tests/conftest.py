@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
+from hypothesis import settings as hypothesis_settings
 
 from salesheart.models import Team, User
 
@@ -15,6 +16,12 @@ from salesheart.models import Team, User
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct-horse-battery"
+
+# CI replays the same examples every run (a red build must be reproducible); a
+# developer's run keeps exploring new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)
@@ -135,3 +142,16 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
+        marker = item.get_closest_marker("django_db")
+        fixtures = getattr(item, "fixturenames", ())
+        flushes = (
+            "live_server" in fixtures
+            or "transactional_db" in fixtures
+            or (marker is not None and marker.kwargs.get("transaction"))
+        )
+        if flushes:
+            # A transactional test empties every table when it ends, including rows
+            # that data migrations made (the starter exercise library). Restoring
+            # them keeps later tests independent of the order they run in.
+            kwargs = {**(marker.kwargs if marker else {}), "transaction": True}
+            item.add_marker(pytest.mark.django_db(**kwargs, serialized_rollback=True), append=False)

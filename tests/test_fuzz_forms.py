@@ -427,3 +427,14 @@ def test_the_escape_check_sees_an_echo(signed_in, world):
     response = signed_in.post(reverse("conversations:customer_create"), {"name": name}, follow=True)
     assert_safe(response, name)
     assert "&lt;script&gt;alert(&#x27;fz&#x27;)&lt;/script&gt;" in response.content.decode()
+
+
+@pytest.mark.parametrize("huge", ["99999999999999999999", "9" * 40, "١٢", "-1", "1e9"])
+def test_an_impossible_id_is_a_form_error_not_a_crash(db, huge):
+    from conversations.forms import ConversationFilterForm
+    from tests.conftest import make_user
+
+    rep = make_user("huge-id-rep")
+    form = ConversationFilterForm({"customer": huge}, rep=rep)
+    assert not form.is_valid()
+    assert "customer" in form.errors
