@@ -138,20 +138,30 @@ def phone(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 390, "height": 844}, "has_touch": True}
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
+    """Mark browser tests, and run every test that empties the tables after the rest.
+
+    A transactional test (browser tests through the live server included) flushes
+    every table when it ends, rows made by data migrations too (the starter exercise
+    library). Django's own runner therefore runs such tests last; this keeps that
+    rule after pytest-randomly's shuffle, which stays in force within each group.
+    Each of them also starts from the migrations' rows again (serialized rollback).
+    """
+    flushing = []
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
         marker = item.get_closest_marker("django_db")
         fixtures = getattr(item, "fixturenames", ())
-        flushes = (
+        if (
             "live_server" in fixtures
             or "transactional_db" in fixtures
             or (marker is not None and marker.kwargs.get("transaction"))
-        )
-        if flushes:
-            # A transactional test empties every table when it ends, including rows
-            # that data migrations made (the starter exercise library). Restoring
-            # them keeps later tests independent of the order they run in.
+        ):
             kwargs = {**(marker.kwargs if marker else {}), "transaction": True}
             item.add_marker(pytest.mark.django_db(**kwargs, serialized_rollback=True), append=False)
+            flushing.append(item)
+    if flushing:
+        chosen = set(flushing)
+        items[:] = [item for item in items if item not in chosen] + flushing
