@@ -31,15 +31,10 @@ CUSTOMER_LINES = [
 ]
 
 
-def stamp(seconds: float) -> str:
-    # Whole milliseconds first, so 59.9996 s never prints as an impossible "60.000".
-    millis = round(seconds * 1000)
-    hours, millis = divmod(millis, 3_600_000)
-    minutes, millis = divmod(millis, 60_000)
-    return f"{hours:02d}:{minutes:02d}:{millis / 1000:06.3f}"
-
-
 def one_hour_vtt() -> str:
+    # The demo's cue-time writer (whole milliseconds, never "60.000"); Django is set up by now.
+    from salesheart.management.commands.demo import stamp
+
     lines, clock = ["WEBVTT", ""], 0.0
     for number in range(1, CUES + 1):
         rep_turn = number % 2 == 0

@@ -91,9 +91,9 @@ def build_timeline(
             and previous.kind == segment.kind
             and x - (previous.x + previous.width) <= MERGE_GAP
         ):
-            bars[-1] = Bar(
-                previous.x, x + width - previous.x, y, segment.kind, previous.label.split(" (")[0]
-            )
+            start = previous.x / scale
+            label = f"{segment.get_kind_display()} {clock(start)}–{clock(segment.end)}"
+            bars[-1] = Bar(previous.x, x + width - previous.x, y, segment.kind, label)
             continue
         label = f"{segment.get_kind_display()} {clock(segment.start)}–{clock(segment.end)}"
         bars.append(Bar(x, max(width, 0.6), y, segment.kind, label))

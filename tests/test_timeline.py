@@ -91,3 +91,10 @@ def test_the_page_needs_the_same_queries_for_a_long_timeline(
     client.force_login(rep)
     with django_assert_max_num_queries(14):
         client.get(reverse("conversations:detail", args=[conversation.pk]))
+
+
+def test_a_merged_bar_is_labelled_with_its_whole_span(rep):
+    conversation = start_conversation(rep)
+    slivers = [{"kind": "customer", "start": i, "end": i + 1} for i in range(600)]
+    services.tracking_save(conversation=conversation, run="r", segments=slivers)
+    assert draw(conversation).bars[0].label == "Customer talking 0:00–10:00"

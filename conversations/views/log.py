@@ -253,7 +253,6 @@ def proposal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = ProductTalkForm(request.POST, conversation=conversation)
     if not conversation.pain_points.exists():
         # The page keeps this form locked; a post that gets here anyway is refused too.
-        form = ProductTalkForm(request.POST, conversation=conversation)
         form.is_valid()
         form.errors.clear()
         form.add_error(None, services.NO_PAIN_POINT_YET)
