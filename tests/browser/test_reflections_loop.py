@@ -76,6 +76,8 @@ def test_trainer_assigns_to_a_team_rep_reflects_trainer_returns_then_reviews(
     rita.goto(MINE)
     rita.get_by_role("link", name="Walk in their shoes").click()
     expect(rita.get_by_text("Pick the meeting you dread most.")).to_be_visible()
+    # A click does not wait for the deferred scripts as goto does; autosave listens from then.
+    rita.wait_for_load_state("load")
     editor = rita.get_by_role("textbox", name="Your reflection")
     editor.fill(FIRST_GO)
     expect(rita.get_by_text(re.compile(r"Draft saved at"))).to_be_visible()
