@@ -377,8 +377,12 @@ def segment_mark_pain(*, segment: TalkSegment) -> PainPoint:
 
 
 @transaction.atomic
-def transcript_delete_raw(*, transcript: Transcript) -> Transcript:
-    """Forget the raw text; the timeline and the figures stay."""
+def transcript_delete_raw(*, transcript: Transcript, words_too: bool = False) -> Transcript:
+    """Forget the imported text, and with `words_too` the words of every line as well.
+
+    The timeline keeps its shape (who spoke when, and what each of the rep's lines
+    did), so the figures stay; pain points stay too, being the rep's own record.
+    """
     if not transcript.is_analysed:
         raise ValidationError(
             "Choose who was on the selling side first: the text is still needed to build "
@@ -386,6 +390,10 @@ def transcript_delete_raw(*, transcript: Transcript) -> Transcript:
             code="not_analysed",
         )
     transcript.raw_text = ""
-    transcript.raw_deleted_at = timezone.now()
+    transcript.raw_deleted_at = transcript.raw_deleted_at or timezone.now()
     transcript.save(update_fields=["raw_text", "raw_deleted_at"])
+    if words_too:
+        transcript.conversation.segments.filter(source=Conversation.Source.TRANSCRIPT).exclude(
+            text=""
+        ).update(text="")
     return transcript

@@ -136,7 +136,11 @@ else:
                 # beside a writer, IMMEDIATE takes the write lock up front so a
                 # transaction never fails half-way with "database is locked", and
                 # the timeout makes a second writer wait instead of erroring.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                # secure_delete overwrites deleted rows with zeros: a transcript a rep
+                # deletes is gone from the file, not left in a free page.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+                ),
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },

@@ -5,11 +5,14 @@ import logging
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from salesheart.export import personal_data
 from salesheart.http import AuthenticatedHttpRequest
 
 logger = logging.getLogger(__name__)
@@ -43,3 +46,19 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
+
+
+@require_GET
+def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "account/my_data.html", {"nav": "my_data"})
+
+
+@never_cache
+@require_GET
+def my_data_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
+    filename = f"salesheart-{request.user.username}-{timezone.localdate():%Y-%m-%d}.json"
+    response = StreamingHttpResponse(
+        personal_data(request.user), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conversations import services
@@ -338,6 +338,9 @@ EXPECTED: dict[str, Entry] = {
     "home": Entry(who(302), NOT_ALLOWED),
     "no_role": Entry(who(302), NOT_ALLOWED),
     "healthz": Entry(who(200, anonymous=200), who(405, anonymous=405)),
+    # Everyone's own data: there is nothing of anyone else's to ask for.
+    "my_data": Entry(who(200), NOT_ALLOWED),
+    "my_data_export": Entry(who(200), NOT_ALLOWED),
     # Conversations: rep pages ------------------------------------------------------------
     "conversations:list": Entry(for_reps(200), NOT_ALLOWED),
     "conversations:start": Entry(for_reps(200), for_reps(200)),
@@ -635,3 +638,167 @@ def test_the_admin_opens_for_staff(client, scenario):
 
 def test_the_sign_in_page_opens_for_anonymous(client, scenario):
     assert client.get(reverse("login")).status_code == 200
+
+
+# CSRF: every write refuses a post without the token, htmx's included -------------------
+
+
+def writer(entry: Entry) -> str | None:
+    """The first persona whose POST the URL takes, if anyone's."""
+    return next((p for p in PERSONAS if entry.answer("POST", p) not in REFUSED), None)
+
+
+WRITES = [pytest.param(name, id=name) for name, entry in EXPECTED.items() if writer(entry)]
+CSRF_REFUSED = "Your form could not be sent"
+
+
+def csrf_client(scenario: Scenario, persona: str) -> tuple[Client, str]:
+    """A client that checks CSRF as a browser's requests are checked, and its token."""
+    client = Client(enforce_csrf_checks=True)
+    sign_in(client, scenario, persona)
+    client.get(reverse("my_data" if persona != "anonymous" else "login"))
+    return client, client.cookies["csrftoken"].value
+
+
+def test_the_writes_are_all_there():
+    """A sample of writes of each kind, so the list cannot quietly shrink to nothing."""
+    names = {param.values[0] for param in WRITES}
+    assert {
+        "conversations:start",
+        "conversations:pain_point_add",
+        "conversations:tracker_save",
+        "reflections:assign",
+        "reflections:autosave",
+    } <= names
+    assert "healthz" not in names and "reflections:persona_card" not in names
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_a_write_without_the_csrf_token_is_refused_and_changes_nothing(scenario, name):
+    entry = EXPECTED[name]
+    client, _ = csrf_client(scenario, writer(entry))
+    before = snapshot(scenario)
+
+    response = call(client, name, "POST", entry.kwargs(scenario))
+
+    assert response.status_code == 403
+    assert CSRF_REFUSED in response.content.decode()
+    assert snapshot(scenario) == before
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_a_write_with_a_forged_token_is_refused(scenario, name):
+    entry = EXPECTED[name]
+    client, token = csrf_client(scenario, writer(entry))
+    forged = token[::-1] if token[::-1] != token else "x" * len(token)
+
+    response = client.post(
+        reverse(name, kwargs=entry.kwargs(scenario)), {}, headers={"X-CSRFToken": forged}
+    )
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_htmx_writes_pass_with_the_token_in_the_header(scenario, name):
+    """htmx sends the token from <body hx-headers>: the header alone must be enough."""
+    entry = EXPECTED[name]
+    client, token = csrf_client(scenario, writer(entry))
+    url = reverse(name, kwargs=entry.kwargs(scenario))
+    headers = {"X-CSRFToken": token, "HX-Request": "true"}
+
+    if name == "conversations:tracker_save":
+        response = client.post(
+            url, json.dumps(TRACKER_RUN), content_type="application/json", headers=headers
+        )
+    else:
+        response = client.post(url, {}, headers=headers)
+
+    assert CSRF_REFUSED not in response.content.decode()
+    # htmx gets the swapped-in partial where a plain form is sent on with a redirect.
+    assert response.status_code in {entry.answer("POST", writer(entry)), 200}
+
+
+@pytest.mark.parametrize(
+    "url_name", ["login", "logout", "password_change", "password_reset", "admin:login"]
+)
+def test_the_sign_in_views_refuse_a_post_without_the_token(scenario, url_name):
+    persona = "anonymous" if url_name in {"login", "password_reset", "admin:login"} else "rep"
+    client, _ = csrf_client(scenario, persona)
+    response = client.post(reverse(url_name), {"username": "rita", "password": "x"})
+    assert response.status_code == 403
+    if persona == "rep":
+        # Signing out needs the token too: a page elsewhere cannot sign someone out.
+        assert client.get(reverse("my_data")).status_code == 200
+
+
+# Forged fields: no write hands anything to someone else ------------------------------
+
+
+def held_by(person: User) -> dict[str, int]:
+    return {
+        "customers": Customer.objects.filter(rep=person).count(),
+        "conversations": Conversation.objects.filter(rep=person).count(),
+        "notes": CoachingNote.objects.filter(author=person).count(),
+        "assignments": Assignment.objects.filter(rep=person).count(),
+        "exercises": Exercise.objects.filter(created_by=person).count(),
+        "team": person.team_id,
+        "managed": sorted(person.managed_teams.values_list("pk", flat=True)),
+    }
+
+
+# Posts that succeed, so the forged fields ride along with a write that really happens.
+VALID: dict[str, Callable[[Scenario], dict[str, Any]]] = {
+    "conversations:customer_create": lambda s: {"name": "Forged Ltd"},
+    "conversations:customer_edit": lambda s: {"name": "Amira Haddad-Stone"},
+    "conversations:start": lambda s: {
+        "customer": s.customer.pk,
+        "occurred_at": "2026-11-20T10:00",
+        "channel": "video",
+        "kind": "real",
+    },
+    "conversations:pain_point_add": lambda s: {
+        "description": "Audits take a week.",
+        "impact": "Fines.",
+        "urgency": "high",
+    },
+    "conversations:proposal_add": lambda s: {"proposal": "An audit pack", "answers": s.pain.pk},
+    "conversations:coaching_note_add": lambda s: {"text": "Ask about the audit."},
+    "reflections:exercise_create": lambda s: {
+        "kind": "reflection",
+        "title": "Forged exercise",
+        "instructions": "Write it down.",
+    },
+    # Reps and teams are what a trainer chooses here, so they are not forged.
+    "reflections:assign": lambda s: {
+        "exercise": s.exercise.pk,
+        "reps": s.rita.pk,
+        "teams": [],
+        "due_on": "2099-01-31",
+    },
+}
+
+
+def test_the_valid_posts_are_for_writes():
+    assert set(VALID) <= {param.values[0] for param in WRITES}
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_forged_owner_fields_are_ignored(client, scenario, name):
+    """Every write, posted with fields naming South's rep as owner, author or team."""
+    entry = EXPECTED[name]
+    sol = scenario.people["other_rep"]
+    south = Team.objects.get(name="South")
+    sign_in(client, scenario, writer(entry))
+    before, held = snapshot(scenario), held_by(sol)
+    forged = dict.fromkeys(
+        ["rep", "rep_id", "owner", "user", "author", "created_by", "assigned_by", "reps"], sol.pk
+    ) | {"team": south.pk, "team_id": south.pk, "teams": south.pk, "managers": sol.pk}
+    valid = VALID.get(name, lambda s: {})(scenario)
+
+    client.post(reverse(name, kwargs=entry.kwargs(scenario)), forged | valid)
+
+    sol.refresh_from_db()
+    assert held_by(sol) == held
+    if valid:
+        assert snapshot(scenario) != before, f"{name}: the valid post did not write"

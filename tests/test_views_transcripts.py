@@ -768,3 +768,91 @@ def test_hand_logged_pain_points_count_on_the_timeline_too(signed_in, conversati
     analysed(conversation)
     html = signed_in.get(url("transcript_timeline", conversation)).content.decode()
     assert '<dd id="figure-pain">1</dd>' in html
+
+
+# Deleting the words of the lines too ---------------------------------------------------------
+
+SPOKEN = ["month-end has been", "two full days to close", "What happens when the close runs late"]
+
+
+def stored_anywhere(phrase: str) -> list[str]:
+    """Every text column of our apps' tables that still holds the phrase."""
+    from django.apps import apps
+    from django.db import models
+
+    found = []
+    for label in ["conversations", "reflections", "salesheart"]:
+        for model in apps.get_app_config(label).get_models():
+            for field in model._meta.concrete_fields:
+                if isinstance(field, models.CharField | models.TextField):
+                    query = {f"{field.name}__contains": phrase}
+                    if model._default_manager.filter(**query).exists():
+                        found.append(f"{model._meta.label}.{field.name}")
+    return found
+
+
+def test_the_page_offers_the_words_of_the_lines_too(signed_in, conversation):
+    analysed(conversation)
+    html = signed_in.get(url("transcript_delete_raw", conversation)).content.decode()
+    assert 'name="scope" value="text"' in html
+    assert 'name="scope" value="words"' in html
+    assert "removed from the database, not hidden" in html
+
+
+def test_deleting_the_words_too_leaves_nothing_of_what_was_said(signed_in, conversation):
+    analysed(conversation)
+    assert all(stored_anywhere(phrase) for phrase in SPOKEN)
+    conversation.refresh_from_db()
+    figures = (conversation.listening_ratio, conversation.pitch_share, conversation.questions_asked)
+    shape = list(conversation.segments.values_list("pk", "kind", "start", "end", "speaker"))
+
+    response = signed_in.post(url("transcript_delete_raw", conversation), {"scope": "words"})
+
+    assert response.url == url("transcript_timeline", conversation)
+    assert {phrase: stored_anywhere(phrase) for phrase in SPOKEN} == dict.fromkeys(SPOKEN, [])
+    assert list(conversation.segments.values_list("pk", "kind", "start", "end", "speaker")) == shape
+    conversation.refresh_from_db()
+    assert (
+        conversation.listening_ratio,
+        conversation.pitch_share,
+        conversation.questions_asked,
+    ) == figures
+    html = signed_in.get(response.url).content.decode()
+    assert "the words of every line are deleted" in html
+    assert "Transcript text and the words of its lines deleted on" in html
+    assert "Delete the words of the lines" not in html
+
+
+def test_a_marked_pain_point_keeps_its_words(signed_in, conversation):
+    """The pain point is the rep's own record, in the words they chose to keep."""
+    analysed(conversation)
+    pain = services.segment_mark_pain(segment=line(conversation, "It takes the finance team"))
+    signed_in.post(url("transcript_delete_raw", conversation), {"scope": "words"})
+    assert PainPoint.objects.get(pk=pain.pk).description.startswith("It takes the finance team")
+    assert not conversation.segments.exclude(text="").exists()
+
+
+def test_after_the_text_the_words_can_go_later(signed_in, conversation):
+    analysed(conversation)
+    signed_in.post(url("transcript_delete_raw", conversation), {"scope": "text"})
+    deleted_at = Transcript.objects.get().raw_deleted_at
+    timeline = signed_in.get(url("transcript_timeline", conversation)).content.decode()
+    assert "Delete the words of the lines" in timeline
+
+    page = signed_in.get(url("transcript_delete_raw", conversation)).content.decode()
+    assert 'value="text"' not in page
+    assert 'name="scope" value="words" required checked' in page
+    signed_in.post(url("transcript_delete_raw", conversation), {"scope": "words"})
+
+    assert not conversation.segments.exclude(text="").exists()
+    assert Transcript.objects.get().raw_deleted_at == deleted_at
+    page = signed_in.get(url("transcript_delete_raw", conversation)).content.decode()
+    assert "and the words of its lines were already deleted" in page
+    assert "<form" not in page.split("<main")[1]
+
+
+def test_a_post_without_the_choice_deletes_only_the_text(signed_in, conversation):
+    analysed(conversation)
+    signed_in.post(url("transcript_delete_raw", conversation))
+    assert Transcript.objects.get().raw_text == ""
+    assert conversation.segments.exclude(text="").exists()

@@ -252,6 +252,10 @@ def transcript_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             **_figures_context(conversation),
             "transcript": transcript,
             "segments": _dress(segments, transcript, _kept_retag(request, conversation)),
+            "words_left": any(
+                segment.text and segment.source == Conversation.Source.TRANSCRIPT
+                for segment in segments
+            ),
             "kind_choices": REP_KIND_CHOICES,
             "nav": "conversations",
         },
@@ -351,12 +355,20 @@ def transcript_delete_raw(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             "so it can only be deleted afterwards.",
         )
         return redirect(_url("transcript_speakers", conversation))
+    words_left = conversation.segments.filter(source=Conversation.Source.TRANSCRIPT).exclude(
+        text=""
+    )
     if request.method == "POST":
-        if transcript.raw_deleted_at is None:
-            services.transcript_delete_raw(transcript=transcript)
+        # A post without the choice (a page from before it existed) deletes the least.
+        words_too = request.POST.get("scope") == "words"
+        if transcript.raw_deleted_at is None or (words_too and words_left.exists()):
+            services.transcript_delete_raw(transcript=transcript, words_too=words_too)
             messages.success(
                 request,
-                "The transcript text is deleted. The timeline, its figures and your pain "
+                "The transcript text and the words of every line are deleted. The timeline's "
+                "shape, its figures and your pain points stay."
+                if words_too
+                else "The transcript text is deleted. The timeline, its figures and your pain "
                 "points stay.",
             )
         return redirect(_url("transcript_timeline", conversation))
@@ -368,6 +380,7 @@ def transcript_delete_raw(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             **_figures_context(conversation),
             "transcript": transcript,
             "confirm_delete": True,
+            "words_left": words_left.exists(),
             "line_count": conversation.segments.count(),
             "nav": "conversations",
         },
