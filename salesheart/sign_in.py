@@ -1,7 +1,8 @@
 """Sign-in throttling: what django-axes asks of us (settings name these functions).
 
 Axes counts failed sign-ins per username and address; these decide which address a
-request came from, and what a person sees once a username is locked out there.
+request came from and what a person sees once a username is locked out there, and
+let a password reset lift the lockout.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import timedelta
 from axes.helpers import get_cool_off, get_failure_limit
 from axes.utils import reset as reset_attempts
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -59,7 +61,7 @@ def lockout_response(
     """429 with a page that says what happened and when to try again.
 
     Every refused attempt during a lockout starts the wait again (Axes' default), so
-    "in 15 minutes" is counted from this very request. Nothing the person typed is
+    "try again in N minutes" counts from this very request. Nothing the person typed is
     shown back.
     """
     wait = get_cool_off(request) or timedelta(0)
@@ -84,7 +86,7 @@ class SetPasswordLiftingLockoutForm(SetPasswordForm):
     them wait out the lockout with the new password would only punish the owner.
     """
 
-    def save(self, commit: bool = True):
+    def save(self, commit: bool = True) -> AbstractBaseUser:
         user = super().save(commit=commit)
         if commit:
             reset_attempts(username=user.get_username())
