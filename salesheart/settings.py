@@ -7,6 +7,7 @@ Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and usually DATABASE_URL.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "django_htmx",
+    "axes",
 ]
 FORM_RENDERER = "salesheart.forms.FormRenderer"
 
@@ -93,6 +95,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes requires: it turns a sign-in it refused into the lockout page,
+    # rendered inside the CSP middleware so the page gets its nonce and header.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "salesheart.urls"
@@ -162,6 +167,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out sign-in is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sign-in throttling (django-axes). Failures count per username *and* address together,
+# so someone guessing a person's password cannot lock that person out from everywhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+if AXES_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT must be 1 or more")
+_cooloff_minutes = envint("AXES_COOLOFF_MINUTES", 15)
+if _cooloff_minutes < 1:
+    # Axes reads a missing cool-off as "locked until an admin resets it".
+    raise ImproperlyConfigured("AXES_COOLOFF_MINUTES must be 1 or more")
+AXES_COOLOFF_TIME = timedelta(minutes=_cooloff_minutes)
+# A person who finally gets it right starts from zero, not one typo from a lockout.
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "salesheart.sign_in.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "salesheart.sign_in.client_ip_address"
+# Failures expire with the cool-off; a log of every successful sign-in would grow
+# forever and hold addresses nobody reads.
+AXES_DISABLE_ACCESS_LOG = True
+# Its start-up banner would print on every management command, cron's mail included.
+AXES_VERBOSE = False
+# How many reverse proxies in front of the app append the client's address to
+# X-Forwarded-For. 0 (no proxy) ignores the header, which a client can write itself.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 
 # Idle sessions end after two weeks without a request; each request renews them.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 14 * 24 * 3600)

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.test import Client
 
 from tests.conftest import PASSWORD
 
@@ -27,6 +30,11 @@ def test_the_session_key_changes_at_sign_in(client, rep):
     before = client.session.session_key
     client.post("/accounts/login/", {"username": "rita", "password": PASSWORD})
     assert client.session.session_key != before
+    # A key planted before sign-in (session fixation) is gone and signs nobody in.
+    assert not Session.objects.filter(session_key=before).exists()
+    planted = Client()
+    planted.cookies[settings.SESSION_COOKIE_NAME] = before
+    assert planted.get("/conversations/").status_code == 302
 
 
 def test_signing_out_needs_a_post_and_ends_the_session(client, rep):

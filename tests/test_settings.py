@@ -35,6 +35,12 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
+def settings_under(env: dict[str, str], *names: str) -> list[str]:
+    """The named settings, printed as a fresh process with this environment reads them."""
+    code = f"from django.conf import settings; print(*(getattr(settings, n) for n in {names!r}))"
+    return manage("shell", "--verbosity=0", "-c", code, env=env).stdout.split()
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"), [("true", True), ("0", False), ("Yes", True), ("", False)]
 )
