@@ -176,6 +176,10 @@ class Page:
         parts = urllib.parse.urlsplit(self.location)
         return urllib.parse.urlunsplit(("", "", parts.path, parts.query, ""))
 
+    def form_target(self, form: Form) -> str:
+        """The path `form` posts to: its action, or this page when it names none."""
+        return urllib.parse.urljoin(self.path, form.action or self.path)
+
     def form(self, has_field: str = "", action_ends_with: str | None = None) -> Form:
         """The POST form of this page that has `has_field`, or whose action ends so."""
         for form in forms_of(self.body):
@@ -218,8 +222,7 @@ class Browser:
 
     def submit(self, page: Page, form: Form, changes: dict[str, str] | None = None) -> Page:
         """Post `form` of `page` as a person would after typing `changes` into it."""
-        action = urllib.parse.urljoin(page.path, form.action or page.path)
-        return self.post(action, form.values(changes))
+        return self.post(page.form_target(form), form.values(changes))
 
     def request(self, method: str, path: str, body: bytes | None = None) -> Page:
         """One request; a connection error is raised as it comes (no retry: callers count)."""
