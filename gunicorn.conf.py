@@ -16,3 +16,12 @@ max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket (for `gunicornc`) defaults to one path per user,
+# ~/.gunicorn/gunicorn.ctl: a second instance on the host takes it over and
+# stopping either one deletes it, so gunicornc would steer the wrong instance.
+# Reload with `kill -HUP <master pid>`; to use gunicornc, give each instance a
+# path of its own in GUNICORN_CONTROL_SOCKET.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True

@@ -78,3 +78,27 @@ def test_gunicorn_serves_health_pages_and_hashed_static_files(gunicorn_server):
     status, css = fetch(f"{gunicorn_server}{stylesheet}")
     assert status == 200
     assert "--brand" in css
+
+
+def gunicorn_settings(monkeypatch, **environment: str):
+    """The settings gunicorn reads from gunicorn.conf.py in this environment."""
+    from gunicorn.app.wsgiapp import WSGIApplication
+
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("GUNICORN_CMD_ARGS", raising=False)
+    monkeypatch.setattr(sys, "argv", ["gunicorn", "-c", str(ROOT / "gunicorn.conf.py")])
+    # Loading the settings changes directory and sys.path as gunicorn does; both come back.
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    return WSGIApplication().cfg
+
+
+def test_instances_on_one_host_never_share_a_control_socket(monkeypatch):
+    # The default path is one per user: a second instance would take it over.
+    monkeypatch.delenv("GUNICORN_CONTROL_SOCKET", raising=False)
+    assert gunicorn_settings(monkeypatch).control_socket_disable is True
+
+    own = gunicorn_settings(monkeypatch, GUNICORN_CONTROL_SOCKET="/run/salesheart/a.ctl")
+    assert own.control_socket_disable is False
+    assert own.control_socket == "/run/salesheart/a.ctl"
