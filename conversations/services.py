@@ -284,6 +284,9 @@ def transcript_add(*, conversation: Conversation, text: str, filename: str = "")
 
     Raises TranscriptError with a message for the page; nothing is stored then."""
     parsed = parse_transcript(text)
+    # Two imports at once would each delete the old one and both insert a new one:
+    # one at a time, the second simply replaces the first.
+    Conversation.objects.select_for_update().filter(pk=conversation.pk).first()
     Transcript.objects.filter(conversation=conversation).delete()
     return Transcript.objects.create(
         conversation=conversation,

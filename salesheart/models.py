@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 percent_validators = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -114,3 +115,29 @@ class User(AbstractUser):
         if self.is_staff:
             return reverse("admin:index")
         return reverse("no_role")
+
+
+class SubmissionToken(models.Model):
+    """A create form's single-use token, claimed by the post that saved it.
+
+    Unique per person: a second post of the same form (a double click, a retry,
+    the back button) finds the claim and is answered with where the first one led.
+    See salesheart/idempotency.py.
+    """
+
+    # The unique constraint's index starts with the user, so no index of its own.
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", db_index=False)
+    token = models.CharField(max_length=64)
+    outcome_url = models.CharField(
+        max_length=500, blank=True, help_text="Where the first submission led."
+    )
+    claimed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="one_claim_per_token"),
+        ]
+        indexes = [models.Index(fields=["user", "claimed_at"], name="submission_claims_by_age")]
+
+    def __str__(self) -> str:
+        return f"{self.token} ({self.user_id})"

@@ -116,6 +116,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "salesheart.context_processors.server_clock",
             ],
+            # Like {% csrf_token %}, every create form carries one: no {% load %} each time.
+            "builtins": ["salesheart.templatetags.submission"],
         },
     },
 ]

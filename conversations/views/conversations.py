@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,6 +17,7 @@ from conversations.forms import CoachingNoteForm, ConversationFilterForm, StartF
 from conversations.models import Conversation, Customer, Transcript
 from conversations.timeline import build_timeline
 from salesheart.http import AuthenticatedHttpRequest, role_required
+from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
 from salesheart.pending import take_pending_post
 
 PAGE_SIZE = 20
@@ -54,12 +56,19 @@ def conversation_start(request: AuthenticatedHttpRequest, planning: bool = False
     if data is None and (pending := take_pending_post(request, request.path)):
         data = pending[1]
     form = StartForm(data, rep=request.user, planning=planning, initial=initial)
+    if request.method == "POST" and (first := earlier_submission(request)):
+        return answer_repeat(request, first)
     if request.method == "POST" and form.is_valid():
-        conversation = start_from_form(request, form)
+        saved = submit_once(
+            request,
+            lambda: start_from_form(request, form),
+            url=lambda conversation: next_after_start(conversation, planning=planning),
+        )
+        if saved.repeated:
+            return answer_repeat(request, saved.url)
         if planning:
             messages.success(request, "Plan saved. Open it from your drafts when you log it.")
-            return redirect("conversations:list")
-        return redirect("conversations:log", pk=conversation.pk)
+        return redirect(saved.url)
     return render(
         request,
         "conversations/start.html",
@@ -70,6 +79,13 @@ def conversation_start(request: AuthenticatedHttpRequest, planning: bool = False
             "nav": "conversations",
         },
     )
+
+
+def next_after_start(conversation: Conversation, *, planning: bool) -> str:
+    """A plan waits among the drafts; a log goes on to what the customer told you."""
+    if planning:
+        return reverse("conversations:list")
+    return reverse("conversations:log", args=[conversation.pk])
 
 
 @transaction.atomic
@@ -147,15 +163,20 @@ def coaching_note_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     conversation = get_conversation_for_user(request.user, pk)
     if not can_coach(request.user, conversation):
         raise PermissionDenied("Only the rep's managers and trainers leave coaching notes.")
+    notes_url = f"{conversation.get_absolute_url()}#notes"
+    if first := earlier_submission(request):
+        return answer_repeat(request, first)
     last = conversation.segments.order_by("-end").values_list("end", flat=True).first()
     form = CoachingNoteForm(request.POST, length=last)
     if not form.is_valid():
         return detail_page(request, conversation, note_form=form)
     form.instance.conversation = conversation
     form.instance.author = request.user
-    form.save()
+    saved = submit_once(request, form.save, url=lambda _: notes_url)
+    if saved.repeated:
+        return answer_repeat(request, saved.url)
     messages.success(request, f"Note saved; {conversation.rep} will see it.")
-    return redirect(f"{conversation.get_absolute_url()}#notes")
+    return redirect(notes_url)
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,6 +11,7 @@ from conversations.access import get_customer_for_user
 from conversations.forms import CustomerForm
 from conversations.models import Customer
 from salesheart.http import AuthenticatedHttpRequest, role_required
+from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
 from salesheart.pending import take_pending_post
 
 
@@ -45,11 +46,15 @@ def customer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CustomerForm(request.POST or None)
     if request.method == "GET" and (pending := take_pending_post(request, request.path)):
         form = CustomerForm(pending[1])
+    if request.method == "POST" and (first := earlier_submission(request)):
+        return answer_repeat(request, first)
     if request.method == "POST" and form.is_valid():
         form.instance.rep = request.user
-        customer = form.save()
-        messages.success(request, f"{customer.name} is in your customers.")
-        return redirect(customer)
+        saved = submit_once(request, form.save, url=Customer.get_absolute_url)
+        if saved.repeated:
+            return answer_repeat(request, saved.url)
+        messages.success(request, f"{form.instance.name} is in your customers.")
+        return redirect(saved.url)
     last_write = request.user.customers.aggregate(at=Max("created_at"))["at"]
     return render(
         request,

@@ -25,6 +25,7 @@ from conversations.access import get_conversation_for_user, get_pain_point, get_
 from conversations.forms import LogForm, PainPointForm, ProductTalkForm
 from conversations.models import TEXT_LIMIT, Conversation
 from salesheart.http import AuthenticatedHttpRequest
+from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
 from salesheart.pending import take_pending_post
 
 LOG_TEMPLATE = "conversations/log.html"
@@ -201,16 +202,25 @@ def conversation_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 @require_POST
 def pain_point_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
-    form = PainPointForm(request.POST)
-    if form.is_valid():
-        services.pain_point_add(conversation=conversation, **form.cleaned_data)
-        if request.htmx:
-            return sections_response(request, conversation, fresh_pain_form=True)
-        messages.success(request, "Pain point added.")
-        return redirect(log_url(conversation, "pain-points"))
+    repeated = earlier_submission(request) is not None
+    if not repeated:
+        form = PainPointForm(request.POST)
+        if not form.is_valid():
+            if request.htmx:
+                return sections_response(request, conversation, pain_form=form)
+            return full_page(request, conversation, pain_form=form)
+        repeated = submit_once(
+            request,
+            lambda: services.pain_point_add(conversation=conversation, **form.cleaned_data),
+            url=lambda _: log_url(conversation, "pain-points"),
+        ).repeated
+    # A repeat is answered as the first post was: the section again, with a fresh form.
     if request.htmx:
-        return sections_response(request, conversation, pain_form=form)
-    return full_page(request, conversation, pain_form=form)
+        return sections_response(request, conversation, fresh_pain_form=True)
+    if repeated:
+        return answer_repeat(request, log_url(conversation, "pain-points"))
+    messages.success(request, "Pain point added.")
+    return redirect(log_url(conversation, "pain-points"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -250,29 +260,37 @@ def pain_point_delete(request: AuthenticatedHttpRequest, pk: int, item: int) -> 
 @require_POST
 def proposal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
-    form = ProductTalkForm(request.POST, conversation=conversation)
-    if not conversation.pain_points.exists():
-        # The page keeps this form locked; a post that gets here anyway is refused too.
-        form.is_valid()
-        form.errors.clear()
-        form.add_error(None, services.NO_PAIN_POINT_YET)
-    elif form.is_valid():
-        try:
-            services.product_talk_add(
-                conversation=conversation,
-                proposal=form.cleaned_data["proposal"],
-                answers=form.cleaned_data["answers"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+    repeated = earlier_submission(request) is not None
+    if not repeated:
+        form = ProductTalkForm(request.POST, conversation=conversation)
+        if not conversation.pain_points.exists():
+            # The page keeps this form locked; a post that gets here anyway is refused too.
+            form.is_valid()
+            form.errors.clear()
+            form.add_error(None, services.NO_PAIN_POINT_YET)
+        elif form.is_valid():
+            try:
+                repeated = submit_once(
+                    request,
+                    lambda: services.product_talk_add(
+                        conversation=conversation,
+                        proposal=form.cleaned_data["proposal"],
+                        answers=form.cleaned_data["answers"],
+                    ),
+                    url=lambda _: log_url(conversation, "proposals"),
+                ).repeated
+            except ValidationError as error:
+                form.add_error(None, error)
+        if form.errors:
             if request.htmx:
-                return proposals_response(request, conversation)
-            messages.success(request, "Proposal added.")
-            return redirect(log_url(conversation, "proposals"))
+                return proposals_response(request, conversation, proposal_form=form)
+            return full_page(request, conversation, proposal_form=form)
     if request.htmx:
-        return proposals_response(request, conversation, proposal_form=form)
-    return full_page(request, conversation, proposal_form=form)
+        return proposals_response(request, conversation)
+    if repeated:
+        return answer_repeat(request, log_url(conversation, "proposals"))
+    messages.success(request, "Proposal added.")
+    return redirect(log_url(conversation, "proposals"))
 
 
 @require_http_methods(["GET", "POST"])

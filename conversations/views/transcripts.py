@@ -28,6 +28,7 @@ from conversations.templatetags.talk import percent
 from conversations.transcript_forms import SpeakersForm, TranscriptImportForm
 from conversations.transcripts import TranscriptError, parse_transcript
 from salesheart.http import AuthenticatedHttpRequest
+from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
 from salesheart.models import User
 from salesheart.pending import take_pending_post
 
@@ -88,17 +89,28 @@ def _dress(
 def transcript_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
     existing = _transcript_of(conversation)
+    if request.method == "POST" and (first := earlier_submission(request)):
+        # Importing the same file again would undo a choice of speakers made since.
+        return answer_repeat(request, first)
     if request.method == "POST":
         form = TranscriptImportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                services.transcript_add(
-                    conversation=conversation, text=form.transcript_text, filename=form.filename
+                saved = submit_once(
+                    request,
+                    lambda: services.transcript_add(
+                        conversation=conversation,
+                        text=form.transcript_text,
+                        filename=form.filename,
+                    ),
+                    url=lambda _: _url("transcript_speakers", conversation),
                 )
             except TranscriptError as error:
                 form.add_error(form.source_field, error.message)
             else:
-                return redirect(_url("transcript_speakers", conversation))
+                if saved.repeated:
+                    return answer_repeat(request, saved.url)
+                return redirect(saved.url)
     else:
         initial = {}
         # A paste sent after the session ran out comes back into the box after sign-in.

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,6 +20,7 @@ from reflections.selectors import completion, state_counts
 from reflections.views.common import PAGE_SIZE, restore_pending
 from reflections.views.rep import assignment_context
 from salesheart.http import AuthenticatedHttpRequest, role_required
+from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
 
 WAITING_LIMIT = 20
 
@@ -97,11 +99,15 @@ def exercise_form_page(
 def exercise_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else restore_pending(request, request.path)
     form = ExerciseForm(data)
+    if request.method == "POST" and (first := earlier_submission(request)):
+        return answer_repeat(request, first)
     if request.method == "POST" and form.is_valid():
         form.instance.created_by = request.user
-        exercise = form.save()
-        messages.success(request, f"“{exercise.title}” is in the library.")
-        return redirect("reflections:exercise_list")
+        saved = submit_once(request, form.save, url=lambda _: reverse("reflections:exercise_list"))
+        if saved.repeated:
+            return answer_repeat(request, saved.url)
+        messages.success(request, f"“{form.instance.title}” is in the library.")
+        return redirect(saved.url)
     return exercise_form_page(request, form, None)
 
 
@@ -151,23 +157,34 @@ def assign(request: AuthenticatedHttpRequest) -> HttpResponse:
         initial["exercise"] = Exercise.objects.active().filter(pk=exercise_id).first()
     data = request.POST if request.method == "POST" else restore_pending(request, request.path)
     form = AssignForm(data, initial=initial)
+    # Assigning twice makes nothing new anyway (one assignment per rep, exercise and
+    # day), but the second answer would say "0 created"; the first one's stands.
+    if request.method == "POST" and (first := earlier_submission(request)):
+        return answer_repeat(request, first)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            result = services.exercise_assign(
-                exercise=data["exercise"],
-                trainer=request.user,
-                reps=data["reps"],
-                teams=data["teams"],
-                due_on=data["due_on"],
-                note=data["note"],
+            saved = submit_once(
+                request,
+                lambda: services.exercise_assign(
+                    exercise=data["exercise"],
+                    trainer=request.user,
+                    reps=data["reps"],
+                    teams=data["teams"],
+                    due_on=data["due_on"],
+                    note=data["note"],
+                ),
+                url=lambda _: reverse("reflections:training_dashboard"),
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if saved.repeated:
+                return answer_repeat(request, saved.url)
+            result = saved.created
             level = messages.SUCCESS if result.created else messages.WARNING
             messages.add_message(request, level, f"{data['exercise']}: {result.summary}")
-            return redirect("reflections:training_dashboard")
+            return redirect(saved.url)
     last_write = Assignment.objects.filter(assigned_by=request.user).aggregate(
         at=Max("created_at")
     )["at"]

@@ -6,6 +6,9 @@
 //    write for that form (data-saved-at), measured on the server's clock.
 // 2. A form with data-autosave-url posts itself there shortly after typing
 //    stops, so the server holds a draft too.
+// 3. A form being sent disables its buttons until the answer comes, so a double
+//    click sends it once. A courtesy: the server's submission token is what makes
+//    a form sent twice save once (salesheart/idempotency.py).
 "use strict";
 
 (function () {
@@ -156,6 +159,63 @@
     form.addEventListener("submit", () => { if (timer) clearTimeout(timer); });
   }
 
+  // Long enough for any answer; a connection that never answers must not leave the
+  // form unsendable, and sending it again then is safe.
+  const SENDING_AT_MOST_MS = 15000;
+
+  function buttonsOf(form) {
+    return Array.from(form.elements).filter(
+      (el) => (el.type === "submit" || el.type === "image") && !el.disabled
+    );
+  }
+
+  function holdButtons(form) {
+    for (const button of buttonsOf(form)) {
+      button.disabled = true;
+      button.dataset.heldForSending = "";
+    }
+    form.setAttribute("aria-busy", "true");
+  }
+
+  function releaseButtons(form) {
+    for (const button of form.querySelectorAll("[data-held-for-sending]")) {
+      button.disabled = false;
+      delete button.dataset.heldForSending;
+    }
+    form.removeAttribute("aria-busy");
+    delete form.dataset.sending;
+  }
+
+  function setUpSending() {
+    document.addEventListener("submit", (event) => {
+      const form = event.target;
+      // htmx sends its own forms (it prevents the browser's submission); see below.
+      if (event.defaultPrevented || form.method !== "post") return;
+      if (form.dataset.sending) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.sending = "1";
+      // After this event the browser reads the clicked button's name and value: a
+      // button disabled now would be left out, so disable it just after.
+      setTimeout(() => holdButtons(form), 0);
+      setTimeout(() => releaseButtons(form), SENDING_AT_MOST_MS);
+    });
+    // Back to this page from the history: its answer came long ago.
+    window.addEventListener("pageshow", (event) => {
+      if (!event.persisted) return;
+      for (const form of document.querySelectorAll("form[data-sending]")) releaseButtons(form);
+    });
+    document.addEventListener("htmx:beforeRequest", (event) => {
+      const form = event.detail.elt;
+      if (form instanceof HTMLFormElement && form.method === "post") holdButtons(form);
+    });
+    document.addEventListener("htmx:afterRequest", (event) => {
+      const form = event.detail.elt;
+      if (form instanceof HTMLFormElement) releaseButtons(form);
+    });
+  }
+
   function setUp(root) {
     const scope = root || document;
     const forms = scope.matches && scope.matches("form") ? [scope] : [];
@@ -166,6 +226,7 @@
     }
   }
 
+  setUpSending();
   document.addEventListener("DOMContentLoaded", () => setUp(document));
   document.addEventListener("htmx:load", (event) => setUp(event.detail.elt));
 })();
