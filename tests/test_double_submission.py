@@ -387,6 +387,8 @@ NOT_A_CREATE = {
     "home": "reads",
     "no_role": "reads",
     "healthz": "reads",
+    "my_data": "reads",
+    "my_data_export": "reads",
     "conversations:list": "reads",
     "conversations:detail": "reads",
     "conversations:customers": "reads",
