@@ -19,8 +19,9 @@ sent back to the sign-in page, every acknowledged write found exactly once, no
 traceback in gunicorn's log, the reload replaces every worker, the master
 replaces the killed worker, and connection errors only right after the kill, at
 most one per client (the request it had in flight, or the one it sent over its
-kept-alive connection to the dead worker). A write whose answer was lost may or
-may not be in the database; the script says which.
+kept-alive connection to the dead worker). A write whose answer was lost is sent
+again, as a person would, with the same submission token: it must be saved once,
+never twice.
 """
 
 from __future__ import annotations
@@ -184,15 +185,26 @@ class LoadClient:
             return None
         form = pick_form(page)
         token = self.token(kind)
+        fields = changes(form, token)
         record = {"kind": kind, "token": token, "outcome": "lost", "id": None, "shown": None}
         self.writes.append(record)
         answer = self.send(
             f"{kind} post",
             "POST",
             page.form_target(form),
-            lambda: self.browser.submit(page, form, changes(form, token)),
+            lambda: self.browser.submit(page, form, fields),
         )
         record["sent"] = self.requests[-1]["started"]
+        if answer is None:
+            # What a person does when the page never answers: send the same form again.
+            # It carries the same submission token, so it must not save a second row.
+            record["resent"] = True
+            answer = self.send(
+                f"{kind} resend",
+                "POST",
+                page.form_target(form),
+                lambda: self.browser.submit(page, form, fields),
+            )
         if answer is None:
             return None
         match = acknowledged.fullmatch(answer.redirect_path) if answer.status == 302 else None
@@ -500,6 +512,8 @@ def report_writes(out: Report, results: list[dict], found: dict[str, list]) -> N
             "shown": sum(1 for w in acknowledged if w["shown"]),
             "not shown": sum(1 for w in acknowledged if w["shown"] is False),
             "rows": sum(rows.values()),
+            "resent": sum(1 for w in mine if w.get("resent")),
+            "resent acknowledged": sum(1 for w in acknowledged if w.get("resent")),
         }
         row["missing"] = row["acknowledged"] - row["found"]
         totals.update(row)
@@ -519,6 +533,12 @@ def report_writes(out: Report, results: list[dict], found: dict[str, list]) -> N
     out.line("acknowledged but missing", totals["missing"], "0", totals["missing"] == 0)
     out.line("written twice", totals["twice"], "0", totals["twice"] == 0)
     out.line("writes refused (form shown again)", totals["refused"], "0", totals["refused"] == 0)
+    out.line(
+        "sent again after a lost answer (same token)",
+        f"{totals['resent']} / {totals['resent acknowledged']} acknowledged",
+        "none written twice",
+        totals["twice"] == 0,
+    )
     out.line("writes whose answer was lost", totals["lost"])
     out.line(
         "  of them in the database / not",
