@@ -630,3 +630,19 @@ def test_an_item_edit_kept_over_an_expired_session_comes_back_in_its_own_form(cl
     assert SECOND in html
     assert shown_version(html) == seen
     assert client.get(log).status_code == 200
+
+
+def test_a_kept_item_edit_for_an_item_removed_meanwhile_shows_the_text_once(client, world):
+    spare = add_pain_point(world.conversation, "Nobody owns the close.")
+    edit = reverse("conversations:pain_point_edit", args=[world.conversation.pk, spare.pk])
+    log = reverse("conversations:log", args=[world.conversation.pk])
+    client.force_login(world.rep)
+    expire_session(client)
+    client.post(edit, {"description": SECOND, "urgency": "high", "version": "1"})
+    services.pain_point_delete(pain_point=spare)
+
+    page = sign_in_again(client, log)
+
+    assert page.status_code == 404
+    assert SECOND in notice_of(page.content.decode())
+    assert client.get(log).status_code == 200
