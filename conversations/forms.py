@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from conversations.models import CoachingNote, Conversation, Customer, PainPoint, ProductTalk
 from conversations.services import FOREIGN_PAIN_POINT, MUST_ANSWER_A_PAIN_POINT
+from salesheart.edits import VersionedEditForm
 from salesheart.forms import PlainLabels, SafeModelChoiceField, SafeModelMultipleChoiceField
 
 if TYPE_CHECKING:
@@ -47,6 +48,10 @@ class CustomerForm(PlainLabels, forms.ModelForm):
         }
         labels = {"name": "Their name", "industry_context": "Their industry and market"}
         error_messages = {"name": {"required": "Write the customer's name."}}
+
+
+class CustomerEditForm(VersionedEditForm, CustomerForm):
+    """The customer form for one already saved: it carries the version it showed."""
 
 
 class OwnCustomerField(SafeModelChoiceField):
@@ -118,7 +123,7 @@ class StartForm(PlainLabels, forms.Form):
         return cleaned
 
 
-class LogForm(PlainLabels, forms.ModelForm):
+class LogForm(VersionedEditForm, PlainLabels, forms.ModelForm):
     """Everything scalar about a conversation: details, outcome and the rep's talk split."""
 
     estimate_unit = forms.ChoiceField(
@@ -276,6 +281,10 @@ class PainPointForm(PlainLabels, forms.ModelForm):
         return value
 
 
+class PainPointEditForm(VersionedEditForm, PainPointForm):
+    pass
+
+
 class AnswersField(SafeModelMultipleChoiceField):
     default_error_messages = {
         "required": MUST_ANSWER_A_PAIN_POINT,
@@ -309,6 +318,10 @@ class ProductTalkForm(PlainLabels, forms.ModelForm):
         if not value:
             raise ValidationError("Write what you proposed.", code="empty_proposal")
         return value
+
+
+class ProductTalkEditForm(VersionedEditForm, ProductTalkForm):
+    pass
 
 
 class ConversationFilterForm(PlainLabels, forms.Form):

@@ -10,11 +10,27 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conversations.metrics import TalkFigures
+from salesheart.edits import VersionedModel
 
 if TYPE_CHECKING:
     from salesheart.models import User
 
 TEXT_LIMIT = 2000
+# What store_figures writes: derived from the talk, never typed by anyone.
+FIGURE_FIELDS = (
+    "figures_source",
+    "customer_talk",
+    "rep_question",
+    "rep_pitch",
+    "rep_other",
+    "listening_ratio",
+    "pitch_share",
+    "diagnosed_first",
+    "questions_asked",
+    "longest_rep_monologue",
+    "longest_customer_story",
+    "interactivity",
+)
 
 
 def week_of(moment: datetime | None) -> date | None:
@@ -46,7 +62,7 @@ class CustomerQuerySet(models.QuerySet["Customer"]):
         )
 
 
-class Customer(models.Model):
+class Customer(VersionedModel):
     """A person at a customer company, owned by one rep; their world grows over time."""
 
     rep = models.ForeignKey(
@@ -117,7 +133,7 @@ class ConversationQuerySet(models.QuerySet["Conversation"]):
         )
 
 
-class Conversation(models.Model):
+class Conversation(VersionedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         LOGGED = "logged", "Logged"
@@ -221,6 +237,10 @@ class Conversation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("conversations:detail", args=[self.pk])
 
+    @classmethod
+    def editable_rows(cls) -> ConversationQuerySet:
+        return cls.objects.alive()
+
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
@@ -282,7 +302,7 @@ class Conversation(models.Model):
         )
 
 
-class PainPoint(models.Model):
+class PainPoint(VersionedModel):
     class Urgency(models.TextChoices):
         LOW = "low", "Low: it can wait"
         MEDIUM = "medium", "Medium: this quarter"
@@ -306,7 +326,7 @@ class PainPoint(models.Model):
         return self.description[:80]
 
 
-class ProductTalk(models.Model):
+class ProductTalk(VersionedModel):
     """Something the rep proposed; it always answers pain points of the same conversation."""
 
     conversation = models.ForeignKey(

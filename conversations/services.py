@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from conversations.metrics import REP_KINDS, Segment, figures_from_segments
 from conversations.models import (
+    FIGURE_FIELDS,
     Conversation,
     Customer,
     PainPoint,
@@ -136,13 +137,20 @@ def product_talk_add(
 
 @transaction.atomic
 def product_talk_update(
-    *, product_talk: ProductTalk, proposal: str, answers: Iterable[PainPoint]
+    *,
+    product_talk: ProductTalk,
+    proposal: str,
+    answers: Iterable[PainPoint],
+    seen_version: int | None = None,
+    by: User | None = None,
 ) -> ProductTalk:
+    """Change a proposal and what it answers, refused (EditConflict) when someone saved
+    it after the form was shown at seen_version."""
     answers = _check_answers(product_talk.conversation, answers)
     if not proposal.strip():
         raise ValidationError("Write what you proposed.", code="empty_proposal")
     product_talk.proposal = proposal.strip()
-    product_talk.save()
+    product_talk.save_edit(fields=["proposal"], seen_version=seen_version, by=by)
     product_talk.answers.set(answers)
     return product_talk
 
@@ -154,6 +162,7 @@ def conversation_finish(*, conversation: Conversation) -> Conversation:
         raise ValidationError(NO_PAIN_POINT_YET, code="no_pain_point")
     conversation.status = Conversation.Status.LOGGED
     conversation.draft_data = {}
+    conversation.save()
     _recount(conversation)
     return conversation
 
@@ -178,6 +187,11 @@ MAX_CONVERSATION_SECONDS = 8 * 3600
 PAIN_NOTE_LIMIT = 300
 
 
+# Only what the figures are: the instance may have been read before the rep saved
+# the log in another tab, and its older fields must not be written back.
+REFRESHED_FIELDS = [*FIGURE_FIELDS, "pain_point_count", "updated_at"]
+
+
 def conversation_refresh_figures(*, conversation: Conversation) -> Conversation:
     """Store figures from the timeline when there is one, else from the rep's estimate."""
     segments = list(conversation.segments.all())
@@ -189,7 +203,7 @@ def conversation_refresh_figures(*, conversation: Conversation) -> Conversation:
             conversation.figures_source = ""
         conversation.pain_point_count = conversation.pain_points.count()
         conversation.refresh_estimated_figures()
-        conversation.save()
+        conversation.save(update_fields=REFRESHED_FIELDS)
         return conversation
     heard_at = list(conversation.pain_points.values_list("heard_at", flat=True))
     figures = figures_from_segments(
@@ -202,7 +216,7 @@ def conversation_refresh_figures(*, conversation: Conversation) -> Conversation:
         figures = replace(figures, diagnosed_first=None)
     conversation.pain_point_count = len(heard_at)
     conversation.store_figures(figures, segments[0].source)
-    conversation.save()
+    conversation.save(update_fields=REFRESHED_FIELDS)
     return conversation
 
 
@@ -275,6 +289,7 @@ def tracking_save(
             heard_at=heard_at,
         )
     conversation.tracked_run = run
+    conversation.save(update_fields=["tracked_run"])
     return conversation_refresh_figures(conversation=conversation)
 
 

@@ -17,6 +17,7 @@ from reflections.models import (
     Review,
     State,
 )
+from salesheart.edits import VersionedEditForm
 from salesheart.forms import PlainLabels, SafeModelChoiceField, SafeModelMultipleChoiceField
 from salesheart.models import Team, User
 
@@ -75,6 +76,10 @@ class ExerciseForm(PlainLabels, forms.ModelForm):
                     "rep has to find.",
                 )
         return cleaned
+
+
+class ExerciseEditForm(VersionedEditForm, ExerciseForm):
+    """The exercise form for one already in the library: it carries the version it showed."""
 
 
 class RepChoiceField(SafeModelMultipleChoiceField):
@@ -172,7 +177,7 @@ class ConversationChoiceField(SafeModelChoiceField):
         return f"{obj.customer} on {timezone.localtime(obj.occurred_at):%d %b %Y}{kind}"
 
 
-class ReflectionForm(PlainLabels, forms.Form):
+class ReflectionForm(VersionedEditForm, PlainLabels, forms.Form):
     text = forms.CharField(
         label="Your reflection",
         required=False,
@@ -190,6 +195,7 @@ class ReflectionForm(PlainLabels, forms.Form):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("text", assignment.reflection.text)
         kwargs["initial"].setdefault("conversation", assignment.conversation_id)
+        kwargs["initial"].setdefault("version", assignment.reflection.version)
         super().__init__(*args, **kwargs)
         own = Conversation.objects.alive().filter(rep_id=assignment.rep_id)
         recent = list(
@@ -200,7 +206,9 @@ class ReflectionForm(PlainLabels, forms.Form):
         self.fields["conversation"].queryset = own.filter(pk__in=recent).select_related("customer")
 
 
-class ReviewForm(PlainLabels, forms.Form):
+class ReviewForm(VersionedEditForm, PlainLabels, forms.Form):
+    """Feedback on a reflection, carrying the version of the text the trainer read."""
+
     feedback = forms.CharField(
         label="Your feedback",
         max_length=4000,

@@ -15,6 +15,8 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from salesheart.edits import VersionedModel
+
 if TYPE_CHECKING:
     from salesheart.models import User
 
@@ -27,7 +29,7 @@ class ExerciseQuerySet(models.QuerySet["Exercise"]):
         return self.filter(archived_at__isnull=True)
 
 
-class Exercise(models.Model):
+class Exercise(VersionedModel):
     class Kind(models.TextChoices):
         REFLECTION = "reflection", "Reflection prompt"
         FIELD_TASK = "field_task", "Field task"
@@ -232,10 +234,12 @@ class Assignment(models.Model):
         return self.reflection.is_open and self.due_on < timezone.localdate()
 
 
-class Reflection(models.Model):
+class Reflection(VersionedModel):
     """The rep's written answer to an assignment, and where it stands with the trainer.
 
     assigned → draft → submitted → reviewed, or → returned → draft → submitted again.
+    Its version moves with what the rep writes (and which conversation it is about),
+    not with the trainer's review, which changes only the state.
     """
 
     State = State

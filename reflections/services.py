@@ -2,7 +2,10 @@
 
 Each is one transaction. State changes lock the reflection row first
 (select_for_update), so a double click, a second tab or a retried request sees
-the state the first one left and is refused instead of applied twice.
+the state the first one left and is refused instead of applied twice. Writes
+that come from a form also take the version the form was shown with
+(salesheart/edits.py): one made from an older text than the stored one raises
+EditConflict instead of overwriting it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from reflections.models import (
     Review,
     State,
 )
+from salesheart.edits import check_version
 
 if TYPE_CHECKING:
     from salesheart.models import Team, User
@@ -159,11 +163,15 @@ def _write(
 
 
 def _open_for_writing(
-    reflection: Reflection, conversation: Conversation | None | Unchanged
+    reflection: Reflection,
+    conversation: Conversation | None | Unchanged,
+    seen_version: int | None,
 ) -> Reflection:
-    """The reflection locked for this transaction, still open, the conversation the rep's."""
+    """The reflection locked for this transaction, still open, not changed since the
+    rep's form showed seen_version, the conversation the rep's."""
     locked = _locked(reflection)
     _refuse_if_closed(locked)
+    check_version(locked, seen_version)
     _check_conversation(reflection, conversation)
     locked.assignment = reflection.assignment
     return locked
@@ -175,13 +183,18 @@ def reflection_save_draft(
     reflection: Reflection,
     text: str,
     conversation: Conversation | None | Unchanged = KEEP,
+    seen_version: int | None = None,
 ) -> Reflection:
-    """Keep what the rep wrote so far. A returned reflection becomes a draft again."""
-    locked = _open_for_writing(reflection, conversation)
+    """Keep what the rep wrote so far. A returned reflection becomes a draft again.
+
+    The autosave comes through here too and moves the version on like any save;
+    the page takes the new version from its answer, so its own next save goes through."""
+    locked = _open_for_writing(reflection, conversation, seen_version)
     _write(locked, text, conversation)
     if locked.state == State.RETURNED or locked.text.strip():
         locked.state = State.DRAFT
-    locked.save(update_fields=["text", "state", "updated_at"])
+    stamps = locked.mark_edited(reflection.assignment.rep)
+    locked.save(update_fields=["text", "state", "updated_at", *stamps])
     return locked
 
 
@@ -191,15 +204,17 @@ def reflection_submit(
     reflection: Reflection,
     text: str,
     conversation: Conversation | None | Unchanged = KEEP,
+    seen_version: int | None = None,
 ) -> Reflection:
-    locked = _open_for_writing(reflection, conversation)
+    locked = _open_for_writing(reflection, conversation, seen_version)
     if not text.strip():
         raise ValidationError(EMPTY_REFLECTION, code="empty")
     _write(locked, text.strip(), conversation)
     locked.state = State.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.rounds += 1
-    locked.save(update_fields=["text", "state", "updated_at", "submitted_at", "rounds"])
+    stamps = locked.mark_edited(reflection.assignment.rep)
+    locked.save(update_fields=["text", "state", "updated_at", "submitted_at", "rounds", *stamps])
     return locked
 
 
@@ -208,9 +223,18 @@ def reflection_submit(
 
 @transaction.atomic
 def reflection_review(
-    *, reflection: Reflection, reviewer: User, feedback: str, decision: str
+    *,
+    reflection: Reflection,
+    reviewer: User,
+    feedback: str,
+    decision: str,
+    seen_version: int | None = None,
 ) -> Review:
-    """Feedback on a submitted reflection: marked reviewed, or returned for another pass."""
+    """Feedback on a submitted reflection: marked reviewed, or returned for another pass.
+
+    Refused (EditConflict) when the text changed after the review page showed
+    seen_version: returned in another tab and submitted again, the trainer has
+    not read what they would be answering."""
     locked = _locked(reflection)
     if reflection.assignment.assigned_by_id != reviewer.pk:
         raise ValidationError(
@@ -220,6 +244,7 @@ def reflection_review(
         raise ValidationError(
             NOT_SUBMITTED.format(state=locked.get_state_display().lower()), code="not_submitted"
         )
+    check_version(locked, seen_version)
     if decision not in Review.Decision.values:
         raise ValidationError("Choose to mark it reviewed or to return it.", code="no_decision")
     if not feedback.strip():
@@ -280,5 +305,9 @@ def practice_start(*, assignment: Assignment) -> Conversation:
         # The reflection is most likely about this practice; the rep can change that.
         assignment.conversation = conversation
         fields.append("conversation")
+        # The reflection form shows which conversation it is about: a form open in
+        # another tab must not put "none" back without being told.
+        reflection = Reflection.objects.select_for_update().get(assignment=assignment)
+        reflection.save(update_fields=reflection.mark_edited(rep))
     assignment.save(update_fields=fields)
     return conversation

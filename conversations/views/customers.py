@@ -5,11 +5,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from conversations.access import get_customer_for_user
-from conversations.forms import CustomerForm
+from conversations.forms import CustomerEditForm, CustomerForm
 from conversations.models import Customer
+from salesheart.edits import EditConflict, EditTargetGone, gone_notice, gone_page
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
 from salesheart.pending import take_pending_post
@@ -82,15 +84,35 @@ def customer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def customer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     customer = get_customer_for_user(request.user, pk, write=True)
-    form = CustomerForm(request.POST or None, instance=customer)
+    form = CustomerEditForm(request.POST or None, instance=customer)
     if request.method == "GET" and (pending := take_pending_post(request, request.path)):
-        form = CustomerForm(pending[1], instance=customer)
+        form = CustomerEditForm(pending[1], instance=customer)
+    notice = None
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"Saved what you know about {customer.name}.")
-        return redirect(customer)
+        try:
+            form.save_edit(by=request.user)
+        except EditConflict as conflict:
+            customer = conflict.stored
+            notice = form.show_conflict(conflict, viewer=request.user)
+        except EditTargetGone:
+            return gone_page(
+                request,
+                gone_notice("This customer", form),
+                back_url=reverse("conversations:customers"),
+                back_label="Back to your customers",
+            )
+        else:
+            messages.success(request, f"Saved what you know about {customer.name}.")
+            return redirect(customer)
     return render(
         request,
         "conversations/customer_form.html",
-        {"form": form, "customer": customer, "last_write": customer.updated_at, "nav": "customers"},
+        {
+            "form": form,
+            "customer": customer,
+            "last_write": customer.updated_at,
+            "notice": notice,
+            "nav": "customers",
+        },
+        status=409 if notice else 200,
     )

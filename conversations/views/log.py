@@ -3,6 +3,11 @@
 Pain points and proposals are small forms of their own, added and edited in
 place with htmx and working as plain forms without JavaScript. The rest of the
 conversation is one form that autosaves as a draft.
+
+Every edit form carries the version it was shown with (salesheart/edits.py):
+a save made from an older version than the stored one is refused and shown
+beside what is stored now. The autosaved draft is a column of its own and
+moves no version, so it never makes the rep's own form look out of date.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,15 +27,24 @@ from django_htmx.http import reswap, retarget
 
 from conversations import services
 from conversations.access import get_conversation_for_user, get_pain_point, get_product_talk
-from conversations.forms import LogForm, PainPointForm, ProductTalkForm
-from conversations.models import TEXT_LIMIT, Conversation
+from conversations.forms import (
+    LogForm,
+    PainPointEditForm,
+    PainPointForm,
+    ProductTalkEditForm,
+    ProductTalkForm,
+)
+from conversations.models import FIGURE_FIELDS, TEXT_LIMIT, Conversation, PainPoint, ProductTalk
+from salesheart.edits import EditConflict, EditTargetGone, gone_notice, gone_page
 from salesheart.http import AuthenticatedHttpRequest
 from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
-from salesheart.pending import take_pending_post
+from salesheart.pending import SESSION_KEY, take_pending_post
 
 LOG_TEMPLATE = "conversations/log.html"
 DRAFT_FIELDS = [*LogForm.Meta.fields, "estimate_unit"]
 DRAFT_VALUE_LIMIT = 10 * TEXT_LIMIT
+# What saving the log writes: the form, the figures made from its split, the draft emptied.
+LOG_SAVED_FIELDS = [*LogForm.Meta.fields, *FIGURE_FIELDS, "draft_data"]
 
 
 def log_url(conversation: Conversation, anchor: str = "") -> str:
@@ -91,9 +105,9 @@ def proposals_response(
 
 
 def full_page(
-    request: AuthenticatedHttpRequest, conversation: Conversation, **forms: Any
+    request: AuthenticatedHttpRequest, conversation: Conversation, status: int = 200, **forms: Any
 ) -> HttpResponse:
-    return render(request, LOG_TEMPLATE, log_context(conversation, **forms))
+    return render(request, LOG_TEMPLATE, log_context(conversation, **forms), status=status)
 
 
 def draft_from(data: QueryDict) -> dict[str, str]:
@@ -113,11 +127,22 @@ def save_draft(conversation: Conversation, data: QueryDict) -> None:
 
 @require_http_methods(["GET", "POST"])
 def conversation_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    conversation = get_conversation_for_user(request.user, pk, write=True)
+    try:
+        conversation = get_conversation_for_user(request.user, pk, write=True)
+    except Http404:
+        deleted = Conversation.objects.filter(pk=pk, rep=request.user, deleted_at__isnull=False)
+        if request.method == "POST" and (gone := deleted.first()):
+            return log_gone(request, gone)
+        raise
     if request.method == "POST":
         return save_log(request, conversation)
 
     forms: dict[str, Any] = {}
+    kept_path = request.session.get(SESSION_KEY, {}).get("path", "")
+    if kept_path.startswith(f"/conversations/{conversation.pk}/") and kept_path.endswith("/edit/"):
+        # An item edit kept over an expired session (sign-in comes back to this page
+        # after an htmx post): its own page brings it back, with its version.
+        return redirect(kept_path)
     pending = take_pending_post(request, f"/conversations/{conversation.pk}/")
     if pending:
         path, data = pending
@@ -152,13 +177,27 @@ def save_log(request: AuthenticatedHttpRequest, conversation: Conversation) -> H
         return full_page(request, saved, log_form=form)
 
     was_draft = conversation.is_draft
-    with transaction.atomic():
-        conversation = form.save(commit=False)
-        conversation.draft_data = {}
-        conversation.refresh_estimated_figures()
-        conversation.save()
-        if finishing and was_draft:
-            services.conversation_finish(conversation=conversation)
+    try:
+        with transaction.atomic():
+            conversation = form.save(commit=False)
+            conversation.draft_data = {}
+            conversation.refresh_estimated_figures()
+            conversation.save_edit(
+                fields=LOG_SAVED_FIELDS, seen_version=form.seen_version, by=request.user
+            )
+            if finishing and was_draft:
+                services.conversation_finish(conversation=conversation)
+    except EditConflict as conflict:
+        # Kept as the draft too, so what was typed also survives leaving the page.
+        save_draft(conversation, request.POST)
+        notice = form.show_conflict(conflict, viewer=request.user)
+        saved = Conversation.objects.select_related("customer", "rep__team").get(pk=conversation.pk)
+        return full_page(request, saved, status=409, log_form=form, notice=notice)
+    except EditTargetGone:
+        gone = Conversation.objects.filter(pk=conversation.pk).first()
+        if gone is None:
+            raise Http404("No such conversation.") from None
+        return log_gone(request, gone)
     if not finishing:
         messages.success(request, "Draft saved.")
         return redirect(log_url(conversation))
@@ -166,12 +205,31 @@ def save_log(request: AuthenticatedHttpRequest, conversation: Conversation) -> H
     return redirect(conversation)
 
 
+def log_gone(request: AuthenticatedHttpRequest, conversation: Conversation) -> HttpResponse:
+    """A log saved after the conversation was deleted (in another tab): say so, keep the text."""
+    save_draft(conversation, request.POST)
+    form = LogForm(request.POST, instance=conversation)
+    return gone_page(
+        request,
+        gone_notice("This conversation", form),
+        back_url=reverse("conversations:list"),
+        back_label="Back to your conversations",
+        restore_url=reverse("conversations:restore", args=[conversation.pk]),
+    )
+
+
 def item_form_response(
-    request: AuthenticatedHttpRequest, context: dict[str, Any], item_selector: str
+    request: AuthenticatedHttpRequest,
+    context: dict[str, Any],
+    item_selector: str,
+    status: int = 200,
 ) -> HttpResponse:
-    """The edit form of one item: in place with htmx, as its own page without."""
+    """The edit form of one item: in place with htmx, as its own page without.
+
+    A refused save (409: someone saved first; 404: the item is gone) says so on
+    the page; in place it answers 200, because htmx only swaps in successful answers."""
     if not request.htmx:
-        return render(request, "conversations/item_edit.html", context)
+        return render(request, "conversations/item_edit.html", context, status=status)
     response = render(request, "conversations/item_edit.html#item_form", context)
     if request.method == "POST":
         # The form aims a success at its whole section; a failed save stays in place.
@@ -223,19 +281,70 @@ def pain_point_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect(log_url(conversation, "pain-points"))
 
 
+def posted_or_kept(request: AuthenticatedHttpRequest) -> QueryDict | None:
+    """What was typed into an item's edit form: posted now, or kept over an expired session."""
+    if request.method == "POST":
+        return request.POST
+    pending = take_pending_post(request, request.path)
+    return pending[1] if pending else None
+
+
+def item_gone(
+    request: AuthenticatedHttpRequest,
+    conversation: Conversation,
+    item: PainPoint | ProductTalk,
+    form: PainPointEditForm | ProductTalkEditForm,
+) -> HttpResponse:
+    """An item saved after it was removed (in another tab), or that was never in this
+    conversation: not found, and what was typed is shown rather than lost."""
+    kind = "pain" if isinstance(item, PainPoint) else "proposal"
+    what = "This pain point" if kind == "pain" else "This proposal"
+    context = {
+        "conversation": conversation,
+        "item": item,
+        "form": form,
+        "kind": kind,
+        "gone": True,
+        "notice": gone_notice(what, form),
+    }
+    return item_form_response(request, context, f"#{kind}-{item.pk}", status=404)
+
+
 @require_http_methods(["GET", "POST"])
 def pain_point_edit(request: AuthenticatedHttpRequest, pk: int, item: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
-    pain_point = get_pain_point(conversation, item)
-    form = PainPointForm(request.POST or None, instance=pain_point)
+    try:
+        pain_point = get_pain_point(conversation, item)
+    except Http404:
+        if (typed := posted_or_kept(request)) is None:
+            raise
+        gone = PainPoint(pk=item, conversation=conversation)
+        return item_gone(request, conversation, gone, PainPointEditForm(typed))
+    form = PainPointEditForm(request.POST or None, instance=pain_point)
+    if request.method == "GET" and (pending := take_pending_post(request, request.path)):
+        form = PainPointEditForm(pending[1], instance=pain_point)
+    notice = None
     if request.method == "POST" and form.is_valid():
-        form.save()
-        if request.htmx:
-            return sections_response(request, conversation)
-        messages.success(request, "Pain point saved.")
-        return redirect(log_url(conversation, "pain-points"))
-    context = {"conversation": conversation, "item": pain_point, "form": form, "kind": "pain"}
-    return item_form_response(request, context, f"#pain-{pain_point.pk}")
+        try:
+            form.save_edit(by=request.user)
+        except EditConflict as conflict:
+            pain_point = conflict.stored
+            notice = form.show_conflict(conflict, viewer=request.user)
+        except EditTargetGone:
+            return item_gone(request, conversation, pain_point, form)
+        else:
+            if request.htmx:
+                return sections_response(request, conversation)
+            messages.success(request, "Pain point saved.")
+            return redirect(log_url(conversation, "pain-points"))
+    context = {
+        "conversation": conversation,
+        "item": pain_point,
+        "form": form,
+        "kind": "pain",
+        "notice": notice,
+    }
+    return item_form_response(request, context, f"#pain-{pain_point.pk}", 409 if notice else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -296,24 +405,51 @@ def proposal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def proposal_edit(request: AuthenticatedHttpRequest, pk: int, item: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
-    product_talk = get_product_talk(conversation, item)
-    form = ProductTalkForm(request.POST or None, instance=product_talk, conversation=conversation)
+    try:
+        product_talk = get_product_talk(conversation, item)
+    except Http404:
+        if (typed := posted_or_kept(request)) is None:
+            raise
+        gone = ProductTalk(pk=item, conversation=conversation)
+        form = ProductTalkEditForm(typed, conversation=conversation)
+        return item_gone(request, conversation, gone, form)
+    form = ProductTalkEditForm(
+        request.POST or None, instance=product_talk, conversation=conversation
+    )
+    if request.method == "GET" and (pending := take_pending_post(request, request.path)):
+        form = ProductTalkEditForm(pending[1], instance=product_talk, conversation=conversation)
+    notice = None
     if request.method == "POST" and form.is_valid():
         try:
             services.product_talk_update(
                 product_talk=product_talk,
                 proposal=form.cleaned_data["proposal"],
                 answers=form.cleaned_data["answers"],
+                seen_version=form.seen_version,
+                by=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except EditConflict as conflict:
+            product_talk = conflict.stored
+            notice = form.show_conflict(conflict, viewer=request.user)
+        except EditTargetGone:
+            return item_gone(request, conversation, product_talk, form)
         else:
             if request.htmx:
                 return proposals_response(request, conversation)
             messages.success(request, "Proposal saved.")
             return redirect(log_url(conversation, "proposals"))
-    context = {"conversation": conversation, "item": product_talk, "form": form, "kind": "proposal"}
-    return item_form_response(request, context, f"#proposal-{product_talk.pk}")
+    context = {
+        "conversation": conversation,
+        "item": product_talk,
+        "form": form,
+        "kind": "proposal",
+        "notice": notice,
+    }
+    return item_form_response(
+        request, context, f"#proposal-{product_talk.pk}", 409 if notice else 200
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -22,6 +22,7 @@ from reflections.forms import ReflectionForm
 from reflections.matching import Finding, match_pain_points
 from reflections.models import DONE_STATES, Assignment
 from reflections.views.common import restore_pending
+from salesheart.edits import DAMAGED_VERSION, EditConflict, EditNotice
 from salesheart.http import AuthenticatedHttpRequest, role_required
 
 DONE_LIMIT = 30
@@ -87,6 +88,7 @@ def rep_page(
     request: AuthenticatedHttpRequest,
     assignment: Assignment,
     form: ReflectionForm | None = None,
+    status: int = 200,
     **extra: Any,
 ) -> HttpResponse:
     context = assignment_context(request, assignment)
@@ -111,6 +113,7 @@ def rep_page(
             "nav": "assignments",
             **extra,
         },
+        status=status,
     )
 
 
@@ -135,6 +138,16 @@ def assignment_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return rep_page(request, assignment, form)
 
 
+def reflection_conflict(
+    request: AuthenticatedHttpRequest, form: ReflectionForm, conflict: EditConflict
+) -> tuple[Assignment, EditNotice]:
+    """The assignment as stored now, and what the page says about the other save."""
+    fresh = Assignment.objects.with_everything().get(pk=conflict.stored.assignment_id)
+    about = fresh.conversation or "Not about one conversation"
+    shown = [("Your reflection", fresh.reflection.text or "—"), ("About", str(about))]
+    return fresh, form.show_conflict(conflict, viewer=request.user, shown=shown)
+
+
 def save_reflection(request: AuthenticatedHttpRequest, assignment: Assignment) -> HttpResponse:
     reflection = assignment.reflection
     form = ReflectionForm(request.POST, assignment=assignment)
@@ -148,13 +161,18 @@ def save_reflection(request: AuthenticatedHttpRequest, assignment: Assignment) -
                     reflection=reflection,
                     text=text,
                     conversation=form.cleaned_data["conversation"],
+                    seen_version=form.seen_version,
                 )
             else:
                 services.reflection_save_draft(
                     reflection=reflection,
                     text=text,
                     conversation=form.cleaned_data["conversation"],
+                    seen_version=form.seen_version,
                 )
+        except EditConflict as conflict:
+            fresh, notice = reflection_conflict(request, form, conflict)
+            return rep_page(request, fresh, form, notice=notice, status=409)
         except ValidationError as error:
             if error.code in {"already_submitted", "already_reviewed"}:
                 # A second click or a second tab: what was sent first stands.
@@ -182,8 +200,10 @@ def reflection_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         return redirect(assignment)
     form = ReflectionForm(request.POST, assignment=assignment)
     form.is_valid()
+    if form.version_damaged:
+        return JsonResponse({"saved": False, "error": DAMAGED_VERSION}, status=409)
     try:
-        services.reflection_save_draft(
+        reflection = services.reflection_save_draft(
             reflection=assignment.reflection,
             text=request.POST.get("text", assignment.reflection.text),
             # A forged conversation is refused at the real save; the text is kept now.
@@ -192,10 +212,22 @@ def reflection_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
                 if "conversation" in form.errors
                 else form.cleaned_data.get("conversation")
             ),
+            seen_version=form.seen_version,
         )
+    except EditConflict as conflict:
+        _, notice = reflection_conflict(request, form, conflict)
+        error = f"{notice.headline} Not saved here: press Save draft to see both versions."
+        return JsonResponse({"saved": False, "conflict": True, "error": error}, status=409)
     except ValidationError as error:
         return JsonResponse({"saved": False, "error": error.messages[0]}, status=409)
-    return JsonResponse({"saved": True, "saved_at": timezone.localtime().strftime("%H:%M:%S")})
+    # The page carries the new version, so its own next save is not taken for another's.
+    return JsonResponse(
+        {
+            "saved": True,
+            "saved_at": timezone.localtime().strftime("%H:%M:%S"),
+            "version": reflection.version,
+        }
+    )
 
 
 @require_http_methods(["GET", "POST"])

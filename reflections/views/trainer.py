@@ -14,11 +14,24 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from reflections import services
 from reflections.access import get_assignment_for_user, get_exercise_for_trainer
-from reflections.forms import AssignForm, AssignmentFilterForm, ExerciseForm, ReviewForm
+from reflections.forms import (
+    AssignForm,
+    AssignmentFilterForm,
+    ExerciseEditForm,
+    ExerciseForm,
+    ReviewForm,
+)
 from reflections.models import Assignment, Exercise, Review, State
 from reflections.selectors import completion, state_counts
 from reflections.views.common import PAGE_SIZE, restore_pending
 from reflections.views.rep import assignment_context
+from salesheart.edits import (
+    EditConflict,
+    EditNotice,
+    EditTargetGone,
+    gone_notice,
+    gone_page,
+)
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
 
@@ -74,7 +87,10 @@ def exercise_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def exercise_form_page(
-    request: AuthenticatedHttpRequest, form: ExerciseForm, exercise: Exercise | None
+    request: AuthenticatedHttpRequest,
+    form: ExerciseForm,
+    exercise: Exercise | None,
+    notice: EditNotice | None = None,
 ) -> HttpResponse:
     last_write = (
         exercise.updated_at
@@ -89,8 +105,10 @@ def exercise_form_page(
             "exercise": exercise,
             "assigned": exercise.assignments.count() if exercise else 0,
             "last_write": last_write,
+            "notice": notice,
             "nav": "training",
         },
+        status=409 if notice else 200,
     )
 
 
@@ -116,9 +134,20 @@ def exercise_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def exercise_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     exercise = get_exercise_for_trainer(request.user, pk)
     data = request.POST if request.method == "POST" else restore_pending(request, request.path)
-    form = ExerciseForm(data, instance=exercise)
+    form = ExerciseEditForm(data, instance=exercise)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            form.save_edit(by=request.user)
+        except EditConflict as conflict:
+            notice = form.show_conflict(conflict, viewer=request.user)
+            return exercise_form_page(request, form, conflict.stored, notice)
+        except EditTargetGone:
+            return gone_page(
+                request,
+                gone_notice("This exercise", form),
+                back_url=reverse("reflections:exercise_list"),
+                back_label="Back to the library",
+            )
         messages.success(request, f"“{exercise.title}” saved.")
         return redirect("reflections:exercise_list")
     # A failed form has written its values onto the instance; show the saved title.
@@ -203,7 +232,8 @@ def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assignment = get_assignment_for_user(request.user, pk, write="trainer")
     reflection = assignment.reflection
     data = request.POST if request.method == "POST" else restore_pending(request, request.path)
-    form = ReviewForm(data)
+    form = ReviewForm(data, initial={"version": reflection.version})
+    notice = None
     if request.method == "POST" and form.is_valid():
         try:
             done = services.reflection_review(
@@ -211,10 +241,21 @@ def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 reviewer=request.user,
                 feedback=form.cleaned_data["feedback"],
                 decision=form.cleaned_data["decision"],
+                seen_version=form.seen_version,
             )
         except ValidationError as error:
             form.add_error(None, error)
             reflection.refresh_from_db()
+        except EditConflict as conflict:
+            reflection.refresh_from_db()
+            notice = form.show_conflict(
+                conflict,
+                viewer=request.user,
+                shown=[],
+                doing="reviewing",
+                advice="The reflection on this page is the one saved now; your feedback is "
+                "still in the form — read it again, then send your feedback.",
+            )
         else:
             if done.decision == Review.Decision.RETURNED:
                 text = f"Returned to {assignment.rep} with your feedback for another pass."
@@ -228,6 +269,8 @@ def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             **assignment_context(request, assignment),
             "form": form,
+            "notice": notice,
             "nav": "training",
         },
+        status=409 if notice else 200,
     )

@@ -5,7 +5,10 @@
 //    copy comes back only when it is newer than the server's last accepted
 //    write for that form (data-saved-at), measured on the server's clock.
 // 2. A form with data-autosave-url posts itself there shortly after typing
-//    stops, so the server holds a draft too.
+//    stops, so the server holds a draft too. When the server answers with a
+//    new version of what the form edits, the form's hidden version takes it, so
+//    the page's own next save is not taken for someone else's (see
+//    salesheart/edits.py); a submit waits for an autosave still on its way.
 // 3. A form being sent disables its buttons until the answer comes, so a double
 //    click sends it once. A courtesy: the server's submission token is what makes
 //    a form sent twice save once (salesheart/idempotency.py).
@@ -107,12 +110,27 @@
     const status = form.querySelector("[data-saved-state]");
     let timer = null;
     let dirty = false;
+    let inFlight = null;
     const say = (text) => { if (status) status.textContent = text; };
 
     async function save() {
       timer = null;
       if (!dirty) return;
+      if (inFlight) {
+        // One at a time: the next one carries the version this one brings back.
+        inFlight.finally(() => schedule(0));
+        return;
+      }
       dirty = false;
+      inFlight = send();
+      try {
+        await inFlight;
+      } finally {
+        inFlight = null;
+      }
+    }
+
+    async function send() {
       const body = new FormData(form);
       body.delete("action");
       try {
@@ -125,11 +143,17 @@
         });
         if (response.ok) {
           const data = await response.json();
+          if (data.version && form.elements.version) form.elements.version.value = data.version;
           say("Draft saved at " + data.saved_at + ".");
           return;
         }
         dirty = true;
-        if (response.type === "opaqueredirect" || response.status === 403) {
+        if (response.status === 409) {
+          // Refused, not failed (someone saved first, or it was sent already):
+          // trying again would be refused again; the words say what to do.
+          const data = await response.json().catch(() => ({}));
+          say(data.error || "Not saved here. What you typed is kept on this device.");
+        } else if (response.type === "opaqueredirect" || response.status === 403) {
           say("You are signed out. What you typed is kept on this device: sign in again in another tab, then reload this page.");
         } else {
           say("Could not save the draft just now. It is kept on this device and will be tried again.");
@@ -156,7 +180,15 @@
     document.addEventListener("input", onEdit);
     document.addEventListener("change", onEdit);
     window.addEventListener("online", () => { if (dirty) schedule(0); });
-    form.addEventListener("submit", () => { if (timer) clearTimeout(timer); });
+    form.addEventListener("submit", (event) => {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (!inFlight) return;
+      // Posted now, the form would carry the version from before that autosave.
+      event.preventDefault();
+      const submitter = event.submitter;
+      inFlight.finally(() => setTimeout(() => form.requestSubmit(submitter), 0));
+    });
   }
 
   // Long enough for any answer; a connection that never answers must not leave the
