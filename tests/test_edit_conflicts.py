@@ -221,6 +221,8 @@ NOT_EDITS = {
     "home": "a redirect",
     "no_role": "a page to read",
     "healthz": "a probe",
+    "my_data": "a page to read",
+    "my_data_export": "a download of one's own data",
     "conversations:list": "a list",
     "conversations:customers": "a list",
     "conversations:customer_detail": "a page to read",
