@@ -187,7 +187,8 @@ def test_the_import_works_without_javascript(browser: Browser, live_server, rep,
 
     page.get_by_role("link", name="Delete the transcript text").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Delete the transcript text?")
-    page.get_by_role("button", name="Delete the text").click()
+    page.get_by_label("Only the imported text").check()
+    page.get_by_role("button", name="Delete", exact=True).click()
     expect(page.get_by_text("Transcript text deleted on")).to_be_visible()
     expect(page.locator("li.line")).to_have_count(8)
     assert Transcript.objects.get().raw_text == ""
