@@ -163,7 +163,9 @@ class Conversation(VersionedModel):
     rep = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversations"
     )
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="conversations")
+    # RESTRICT, not PROTECT: a customer with conversations cannot be deleted on its own,
+    # but deleting the rep (in the admin) takes their customers and conversations together.
+    customer = models.ForeignKey(Customer, on_delete=models.RESTRICT, related_name="conversations")
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     occurred_at = models.DateTimeField("when")
     # The Monday of occurred_at's local week, kept on save so weekly dashboards group
