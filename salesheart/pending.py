@@ -59,6 +59,15 @@ def take_pending_post(request: HttpRequest, path_prefix: str) -> tuple[str, Quer
     return pending["path"], data
 
 
+def posted_or_kept(request: HttpRequest) -> QueryDict | None:
+    """What was typed into the form of this page: posted now, or kept over an expired
+    session and brought back on the GET after signing in again."""
+    if request.method == "POST":
+        return request.POST
+    pending = take_pending_post(request, request.path)
+    return pending[1] if pending else None
+
+
 class LoginRequiredKeepingPostMiddleware(LoginRequiredMiddleware):
     def handle_no_permission(self, request: HttpRequest, view_func) -> HttpResponse:
         if request.method == "POST" and view_func.__module__.split(".")[0] in KEEPING_APPS:

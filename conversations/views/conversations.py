@@ -18,7 +18,7 @@ from conversations.models import Conversation, Customer, Transcript
 from conversations.timeline import build_timeline
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
-from salesheart.pending import take_pending_post
+from salesheart.pending import posted_or_kept
 
 PAGE_SIZE = 20
 
@@ -52,10 +52,7 @@ def conversation_start(request: AuthenticatedHttpRequest, planning: bool = False
     initial = {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
     if (customer_id := request.GET.get("customer", "")).isdigit():
         initial["customer"] = Customer.objects.filter(rep=request.user, pk=customer_id).first()
-    data = request.POST if request.method == "POST" else None
-    if data is None and (pending := take_pending_post(request, request.path)):
-        data = pending[1]
-    form = StartForm(data, rep=request.user, planning=planning, initial=initial)
+    form = StartForm(posted_or_kept(request), rep=request.user, planning=planning, initial=initial)
     if request.method == "POST" and (first := earlier_submission(request)):
         return answer_repeat(request, first)
     if request.method == "POST" and form.is_valid():

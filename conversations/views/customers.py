@@ -14,7 +14,7 @@ from conversations.models import Customer
 from salesheart.edits import EditConflict, EditTargetGone, gone_notice, gone_page
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
-from salesheart.pending import take_pending_post
+from salesheart.pending import posted_or_kept
 
 
 @require_GET
@@ -45,9 +45,7 @@ def customer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required("rep")
 def customer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = CustomerForm(request.POST or None)
-    if request.method == "GET" and (pending := take_pending_post(request, request.path)):
-        form = CustomerForm(pending[1])
+    form = CustomerForm(posted_or_kept(request) or None)
     if request.method == "POST" and (first := earlier_submission(request)):
         return answer_repeat(request, first)
     if request.method == "POST" and form.is_valid():
@@ -84,9 +82,7 @@ def customer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def customer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     customer = get_customer_for_user(request.user, pk, write=True)
-    form = CustomerEditForm(request.POST or None, instance=customer)
-    if request.method == "GET" and (pending := take_pending_post(request, request.path)):
-        form = CustomerEditForm(pending[1], instance=customer)
+    form = CustomerEditForm(posted_or_kept(request) or None, instance=customer)
     notice = None
     if request.method == "POST" and form.is_valid():
         try:

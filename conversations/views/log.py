@@ -38,7 +38,7 @@ from conversations.models import FIGURE_FIELDS, TEXT_LIMIT, Conversation, PainPo
 from salesheart.edits import EditConflict, EditTargetGone, gone_notice, gone_page
 from salesheart.http import AuthenticatedHttpRequest
 from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
-from salesheart.pending import SESSION_KEY, take_pending_post
+from salesheart.pending import SESSION_KEY, posted_or_kept, take_pending_post
 
 LOG_TEMPLATE = "conversations/log.html"
 DRAFT_FIELDS = [*LogForm.Meta.fields, "estimate_unit"]
@@ -281,14 +281,6 @@ def pain_point_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect(log_url(conversation, "pain-points"))
 
 
-def posted_or_kept(request: AuthenticatedHttpRequest) -> QueryDict | None:
-    """What was typed into an item's edit form: posted now, or kept over an expired session."""
-    if request.method == "POST":
-        return request.POST
-    pending = take_pending_post(request, request.path)
-    return pending[1] if pending else None
-
-
 def item_gone(
     request: AuthenticatedHttpRequest,
     conversation: Conversation,
@@ -320,9 +312,7 @@ def pain_point_edit(request: AuthenticatedHttpRequest, pk: int, item: int) -> Ht
             raise
         gone = PainPoint(pk=item, conversation=conversation)
         return item_gone(request, conversation, gone, PainPointEditForm(typed))
-    form = PainPointEditForm(request.POST or None, instance=pain_point)
-    if request.method == "GET" and (pending := take_pending_post(request, request.path)):
-        form = PainPointEditForm(pending[1], instance=pain_point)
+    form = PainPointEditForm(posted_or_kept(request) or None, instance=pain_point)
     notice = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -414,10 +404,8 @@ def proposal_edit(request: AuthenticatedHttpRequest, pk: int, item: int) -> Http
         form = ProductTalkEditForm(typed, conversation=conversation)
         return item_gone(request, conversation, gone, form)
     form = ProductTalkEditForm(
-        request.POST or None, instance=product_talk, conversation=conversation
+        posted_or_kept(request) or None, instance=product_talk, conversation=conversation
     )
-    if request.method == "GET" and (pending := take_pending_post(request, request.path)):
-        form = ProductTalkEditForm(pending[1], instance=product_talk, conversation=conversation)
     notice = None
     if request.method == "POST" and form.is_valid():
         try:
