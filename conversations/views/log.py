@@ -446,7 +446,7 @@ def proposal_delete(request: AuthenticatedHttpRequest, pk: int, item: int) -> Ht
     product_talk = get_product_talk(conversation, item)
     if request.method == "GET":
         return confirm_removal(request, conversation, product_talk, "proposal")
-    product_talk.delete()
+    services.product_talk_delete(product_talk=product_talk)
     if request.htmx:
         return proposals_response(request, conversation)
     messages.success(request, "Proposal removed.")
