@@ -187,6 +187,13 @@ def save_log(request: AuthenticatedHttpRequest, conversation: Conversation) -> H
             )
             if finishing and was_draft:
                 services.conversation_finish(conversation=conversation)
+    except ValidationError as error:
+        # The last pain point was removed (in another tab) after the form was checked:
+        # finishing refuses under the conversation's lock, and nothing was saved.
+        form.add_error(None, error)
+        save_draft(conversation, request.POST)
+        saved = Conversation.objects.select_related("customer", "rep__team").get(pk=conversation.pk)
+        return full_page(request, saved, log_form=form)
     except EditConflict as conflict:
         # Kept as the draft too, so what was typed also survives leaving the page.
         save_draft(conversation, request.POST)
