@@ -119,6 +119,18 @@ def pain_point_add(
     return pain_point
 
 
+def pain_point_removal_refused(pain_point: PainPoint, conversation: Conversation) -> str:
+    """Why this pain point cannot be removed now, or "" when it can."""
+    if conversation.status == Conversation.Status.LOGGED and not (
+        conversation.pain_points.exclude(pk=pain_point.pk).exists()
+    ):
+        return LAST_PAIN_POINT_OF_A_LOG
+    for proposal in pain_point.answered_by.prefetch_related("answers"):
+        if {answer.pk for answer in proposal.answers.all()} == {pain_point.pk}:
+            return PAIN_POINT_STILL_ANSWERED
+    return ""
+
+
 @transaction.atomic
 def pain_point_delete(*, pain_point: PainPoint) -> None:
     """Remove a pain point, unless a proposal would be left answering nothing or a logged
@@ -128,13 +140,9 @@ def pain_point_delete(*, pain_point: PainPoint) -> None:
     current = conversation.pain_points.filter(pk=pain_point.pk).first()
     if current is None:
         return
-    if conversation.status == Conversation.Status.LOGGED and not (
-        conversation.pain_points.exclude(pk=current.pk).exists()
-    ):
-        raise ValidationError(LAST_PAIN_POINT_OF_A_LOG, code="last_pain_point")
-    for proposal in current.answered_by.prefetch_related("answers"):
-        if {answer.pk for answer in proposal.answers.all()} == {current.pk}:
-            raise ValidationError(PAIN_POINT_STILL_ANSWERED, code="still_answered")
+    if refused := pain_point_removal_refused(current, conversation):
+        code = "last_pain_point" if refused == LAST_PAIN_POINT_OF_A_LOG else "still_answered"
+        raise ValidationError(refused, code=code)
     current.delete()
     _recount(pain_point.conversation)
 

@@ -245,10 +245,14 @@ def item_form_response(
 
 
 def confirm_removal(
-    request: AuthenticatedHttpRequest, conversation: Conversation, item: Any, kind: str
+    request: AuthenticatedHttpRequest,
+    conversation: Conversation,
+    item: Any,
+    kind: str,
+    refused: str = "",
 ) -> HttpResponse:
     """Without JavaScript a removal asks first on a page of its own."""
-    context = {"conversation": conversation, "item": item, "kind": kind}
+    context = {"conversation": conversation, "item": item, "kind": kind, "refused": refused}
     return render(request, "conversations/item_delete.html", context)
 
 
@@ -349,7 +353,9 @@ def pain_point_delete(request: AuthenticatedHttpRequest, pk: int, item: int) -> 
     conversation = get_conversation_for_user(request.user, pk, write=True)
     pain_point = get_pain_point(conversation, item)
     if request.method == "GET":
-        return confirm_removal(request, conversation, pain_point, "pain")
+        # Said before the rep confirms; the post checks again under the lock.
+        refused = services.pain_point_removal_refused(pain_point, conversation)
+        return confirm_removal(request, conversation, pain_point, "pain", refused=refused)
     try:
         services.pain_point_delete(pain_point=pain_point)
     except ValidationError as error:
