@@ -40,10 +40,34 @@ FOREIGN_PAIN_POINT = "A proposal can only answer pain points heard in this conve
 PAIN_POINT_STILL_ANSWERED = (
     "This pain point is the only one a proposal answers. Change or remove that proposal first."
 )
+LAST_PAIN_POINT_OF_A_LOG = (
+    "A logged conversation keeps at least one pain point: it is what the customer told you. "
+    "Edit this one instead, or add another before removing it."
+)
+ANSWER_GONE = (
+    "A pain point you chose was removed meanwhile (perhaps in another tab). "
+    "Choose again from the pain points listed now."
+)
+CONVERSATION_GONE = "This conversation is not there any more, so nothing was saved."
 
 
 def _recount(conversation: Conversation) -> None:
     conversation_refresh_figures(conversation=conversation)
+
+
+def lock_conversation(conversation: Conversation | int) -> Conversation:
+    """Take the conversation's row lock, inside the caller's transaction, and return
+    the row as stored now.
+
+    Every write to a conversation's pain points or proposals takes this lock first, so
+    the rule is checked and written against the same state: whoever comes second waits,
+    then reads what the first one left. It is always the first lock taken, so two
+    writes never wait on each other the other way round."""
+    pk = conversation if isinstance(conversation, int) else conversation.pk
+    locked = Conversation.objects.select_for_update().filter(pk=pk).first()
+    if locked is None:
+        raise ValidationError(CONVERSATION_GONE, code="conversation_gone")
+    return locked
 
 
 @transaction.atomic
@@ -83,6 +107,7 @@ def pain_point_add(
 ) -> PainPoint:
     if not description.strip():
         raise ValidationError("Write what the customer told you.", code="empty_pain_point")
+    lock_conversation(conversation)
     pain_point = PainPoint.objects.create(
         conversation=conversation,
         description=description.strip(),
@@ -94,25 +119,47 @@ def pain_point_add(
     return pain_point
 
 
+def pain_point_removal_refused(pain_point: PainPoint, conversation: Conversation) -> str:
+    """Why this pain point cannot be removed now, or "" when it can."""
+    if conversation.status == Conversation.Status.LOGGED and not (
+        conversation.pain_points.exclude(pk=pain_point.pk).exists()
+    ):
+        return LAST_PAIN_POINT_OF_A_LOG
+    for proposal in pain_point.answered_by.prefetch_related("answers"):
+        if {answer.pk for answer in proposal.answers.all()} == {pain_point.pk}:
+            return PAIN_POINT_STILL_ANSWERED
+    return ""
+
+
 @transaction.atomic
 def pain_point_delete(*, pain_point: PainPoint) -> None:
-    conversation = pain_point.conversation
-    for proposal in pain_point.answered_by.prefetch_related("answers"):
-        if [answer.pk for answer in proposal.answers.all()] == [pain_point.pk]:
-            raise ValidationError(PAIN_POINT_STILL_ANSWERED, code="still_answered")
-    pain_point.delete()
-    _recount(conversation)
+    """Remove a pain point, unless a proposal would be left answering nothing or a logged
+    conversation would be left with nothing the customer told. Removing one that is
+    already gone (another tab, a second click) is done already."""
+    conversation = lock_conversation(pain_point.conversation_id)
+    current = conversation.pain_points.filter(pk=pain_point.pk).first()
+    if current is None:
+        return
+    if refused := pain_point_removal_refused(current, conversation):
+        code = "last_pain_point" if refused == LAST_PAIN_POINT_OF_A_LOG else "still_answered"
+        raise ValidationError(refused, code=code)
+    current.delete()
+    _recount(pain_point.conversation)
 
 
 def _check_answers(conversation: Conversation, answers: Iterable[PainPoint]) -> list[PainPoint]:
-    answers = list(answers)
+    """The chosen pain points as stored now; call it under lock_conversation."""
+    chosen = {answer.pk for answer in answers}
     if not conversation.pain_points.exists():
         raise ValidationError(NO_PAIN_POINT_YET, code="no_pain_point")
-    if not answers:
+    if not chosen:
         raise ValidationError(MUST_ANSWER_A_PAIN_POINT, code="no_answer")
-    if any(answer.conversation_id != conversation.pk for answer in answers):
+    stored = list(PainPoint.objects.filter(pk__in=chosen))
+    if any(answer.conversation_id != conversation.pk for answer in stored):
         raise ValidationError(FOREIGN_PAIN_POINT, code="foreign_pain_point")
-    return answers
+    if len(stored) < len(chosen):
+        raise ValidationError(ANSWER_GONE, code="answer_gone")
+    return stored
 
 
 @transaction.atomic
@@ -123,9 +170,7 @@ def product_talk_add(
     answers: Iterable[PainPoint],
     said_at: float | None = None,
 ) -> ProductTalk:
-    # Lock the conversation row so a pain point deleted in parallel cannot slip past the check.
-    Conversation.objects.select_for_update().filter(pk=conversation.pk).first()
-    answers = _check_answers(conversation, answers)
+    answers = _check_answers(lock_conversation(conversation), answers)
     if not proposal.strip():
         raise ValidationError("Write what you proposed.", code="empty_proposal")
     product_talk = ProductTalk.objects.create(
@@ -146,7 +191,7 @@ def product_talk_update(
 ) -> ProductTalk:
     """Change a proposal and what it answers, refused (EditConflict) when someone saved
     it after the form was shown at seen_version."""
-    answers = _check_answers(product_talk.conversation, answers)
+    answers = _check_answers(lock_conversation(product_talk.conversation_id), answers)
     if not proposal.strip():
         raise ValidationError("Write what you proposed.", code="empty_proposal")
     product_talk.proposal = proposal.strip()
@@ -156,9 +201,16 @@ def product_talk_update(
 
 
 @transaction.atomic
+def product_talk_delete(*, product_talk: ProductTalk) -> None:
+    """Remove a proposal (nothing depends on one); one already gone is done already."""
+    conversation = lock_conversation(product_talk.conversation_id)
+    conversation.product_talks.filter(pk=product_talk.pk).delete()
+
+
+@transaction.atomic
 def conversation_finish(*, conversation: Conversation) -> Conversation:
     """Turn a draft into a logged conversation once the customer's side is on record."""
-    if not conversation.pain_points.exists():
+    if not lock_conversation(conversation).pain_points.exists():
         raise ValidationError(NO_PAIN_POINT_YET, code="no_pain_point")
     conversation.status = Conversation.Status.LOGGED
     conversation.draft_data = {}
@@ -255,7 +307,7 @@ def tracking_save(
 ) -> Conversation:
     """Save a live tracker run: its timeline replaces any earlier one, its pain points
     are added. Saving the same run twice (a retry) changes nothing."""
-    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    conversation = lock_conversation(conversation)
     if run and conversation.tracked_run == run:
         return conversation
     checked = _checked_segments(segments)
@@ -301,7 +353,7 @@ def transcript_add(*, conversation: Conversation, text: str, filename: str = "")
     parsed = parse_transcript(text)
     # Two imports at once would each delete the old one and both insert a new one:
     # one at a time, the second simply replaces the first.
-    Conversation.objects.select_for_update().filter(pk=conversation.pk).first()
+    lock_conversation(conversation)
     Transcript.objects.filter(conversation=conversation).delete()
     return Transcript.objects.create(
         conversation=conversation,
@@ -329,6 +381,13 @@ def transcript_analyse(*, transcript: Transcript, rep_speakers: Iterable[str]) -
             "The transcript text was deleted; import the file again.", code="raw_deleted"
         )
     conversation = transcript.conversation
+    # Pain points marked on the old timeline are matched to the new one below.
+    lock_conversation(conversation)
+    if not Transcript.objects.filter(pk=transcript.pk).exists():
+        raise ValidationError(
+            "The transcript was imported again meanwhile; choose the speakers once more.",
+            code="transcript_replaced",
+        )
     parsed = parse_transcript(transcript.raw_text)
     team = conversation.rep.team
     kinds = cue_kinds(parsed, set(rep_speakers), team.keyword_list if team else [])
@@ -378,8 +437,15 @@ def segment_mark_pain(*, segment: TalkSegment) -> PainPoint:
     """A customer line becomes a pain point in their own words, heard at that moment."""
     if segment.is_rep:
         raise ValidationError("Only the customer's lines can be pain points.", code="rep_line")
-    # Two quick clicks must make one pain point: read the line again under a lock.
-    locked = TalkSegment.objects.select_for_update().get(pk=segment.pk)
+    # Two quick clicks must make one pain point: read the line again under the lock.
+    lock_conversation(segment.conversation_id)
+    locked = TalkSegment.objects.filter(pk=segment.pk).first()
+    if locked is None:
+        raise ValidationError(
+            "This line is not on the timeline any more (the transcript was analysed again). "
+            "Reload the page.",
+            code="line_gone",
+        )
     if locked.pain_point_id:
         segment.pain_point = locked.pain_point
         return segment.pain_point

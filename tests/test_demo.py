@@ -8,6 +8,7 @@ from django.db.models import Avg
 from conversations.models import Conversation
 from salesheart.management.commands.demo import DEMO_PASSWORD
 from salesheart.models import Team, User
+from tests.rule import breaches_of_the_rule
 
 
 def run_demo() -> str:
@@ -85,3 +86,9 @@ def test_early_pitchers_pitch_before_they_hear_the_pain_on_measured_calls(db):
     assert set(measured.filter(rep__username="rita").values_list("diagnosed_first", flat=True)) == {
         True
     }
+
+
+def test_the_demo_keeps_the_pain_first_rule(db):
+    run_demo()
+    assert Conversation.objects.logged().exists()
+    assert breaches_of_the_rule() == []

@@ -187,6 +187,13 @@ def save_log(request: AuthenticatedHttpRequest, conversation: Conversation) -> H
             )
             if finishing and was_draft:
                 services.conversation_finish(conversation=conversation)
+    except ValidationError as error:
+        # The last pain point was removed (in another tab) after the form was checked:
+        # finishing refuses under the conversation's lock, and nothing was saved.
+        form.add_error(None, error)
+        save_draft(conversation, request.POST)
+        saved = Conversation.objects.select_related("customer", "rep__team").get(pk=conversation.pk)
+        return full_page(request, saved, log_form=form)
     except EditConflict as conflict:
         # Kept as the draft too, so what was typed also survives leaving the page.
         save_draft(conversation, request.POST)
@@ -238,10 +245,14 @@ def item_form_response(
 
 
 def confirm_removal(
-    request: AuthenticatedHttpRequest, conversation: Conversation, item: Any, kind: str
+    request: AuthenticatedHttpRequest,
+    conversation: Conversation,
+    item: Any,
+    kind: str,
+    refused: str = "",
 ) -> HttpResponse:
     """Without JavaScript a removal asks first on a page of its own."""
-    context = {"conversation": conversation, "item": item, "kind": kind}
+    context = {"conversation": conversation, "item": item, "kind": kind, "refused": refused}
     return render(request, "conversations/item_delete.html", context)
 
 
@@ -342,7 +353,9 @@ def pain_point_delete(request: AuthenticatedHttpRequest, pk: int, item: int) -> 
     conversation = get_conversation_for_user(request.user, pk, write=True)
     pain_point = get_pain_point(conversation, item)
     if request.method == "GET":
-        return confirm_removal(request, conversation, pain_point, "pain")
+        # Said before the rep confirms; the post checks again under the lock.
+        refused = services.pain_point_removal_refused(pain_point, conversation)
+        return confirm_removal(request, conversation, pain_point, "pain", refused=refused)
     try:
         services.pain_point_delete(pain_point=pain_point)
     except ValidationError as error:
@@ -446,7 +459,7 @@ def proposal_delete(request: AuthenticatedHttpRequest, pk: int, item: int) -> Ht
     product_talk = get_product_talk(conversation, item)
     if request.method == "GET":
         return confirm_removal(request, conversation, product_talk, "proposal")
-    product_talk.delete()
+    services.product_talk_delete(product_talk=product_talk)
     if request.htmx:
         return proposals_response(request, conversation)
     messages.success(request, "Proposal removed.")
