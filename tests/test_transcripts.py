@@ -272,7 +272,7 @@ def test_a_transcript_with_one_speaker_is_refused_because_a_conversation_has_two
     error = error_of("Rita Osei: Hi.\nRita Osei: Anyone there?\n")
 
     assert error.code == "one_speaker"
-    assert "only one speaker, Rita Osei" in error.message
+    assert 'only one speaker, "Rita Osei" (first on line 1)' in error.message
     assert "both sides" in error.message
 
 

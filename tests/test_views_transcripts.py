@@ -247,7 +247,7 @@ Sam Patel: Slow.
         pytest.param(
             "alone.txt",
             b"Rita: Hello?\nRita: Anyone there?",
-            "We found only one speaker, Rita.",
+            "We found only one speaker, &quot;Rita&quot; (first on line 1).",
             id="one-speaker",
         ),
         pytest.param(
