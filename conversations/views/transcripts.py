@@ -140,7 +140,7 @@ def _with_notes(segments: list[TalkSegment], transcript: Transcript) -> list[Any
 @require_http_methods(["GET", "POST"])
 def transcript_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
-    existing, pending = _both_of(conversation)
+    existing, waiting = _both_of(conversation)
     if request.method == "POST" and (first := earlier_submission(request)):
         # Importing the same file again would undo a choice of speakers made since.
         return answer_repeat(request, first)
@@ -177,7 +177,7 @@ def transcript_import(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "conversation": conversation,
             "form": form,
             "existing": existing,
-            "pending": pending,
+            "pending": waiting,
             "has_tracked_timeline": existing is None
             and conversation.figures_source == Conversation.Source.TRACKED,
             "nav": "conversations",
