@@ -30,7 +30,16 @@ Formats
     "Name: text" lines otherwise. webvtt-py reads the WebVTT and SRT block structure and
     timestamps. It skips a cue whose timings it cannot read without saying so, so every
     timings line is checked against what it returned and the first one it dropped is
-    reported as "malformed" by line number.
+    reported as "malformed" by line number; when it read none, the message says so.
+    Cues with WebVTT times ("00:01.500") but no WEBVTT line are WebVTT that lost its
+    header, read as WebVTT. Anything before "WEBVTT" on its line (a tab, a mis-decoded
+    byte order mark) is a damaged header, reported as such with what is there.
+    Plain text also takes recorder exports that put the name and time on a line above
+    the words: Fathom ("0:01 - Name (Company)"), Zoom's text transcript ("[Name]
+    11:02:09") and Otter ("Name  0:03"); their closing lines ("Transcribed by
+    https://otter.ai", Google Meet's "Meeting ended after ...") end the conversation.
+    Zoom's chat file ("00:21:14<TAB>Name:<TAB>message") is refused as the chat: read as
+    timed lines, each message would last until the next one.
 
 Speakers
     A WebVTT voice tag (`<v Jane Doe>text</v>`) names the speaker. Otherwise a
@@ -41,27 +50,43 @@ Speakers
     "Speaker 2", with particles such as "de" or "van" and a part in brackets, "Sam
     Patel (Acme)", allowed) or starts two or more lines, so "rita osei:" typed by hand
     works while a one-off "What I mean is: ..." stays in the speech. Header words
-    ("Date:", "Attendees:"...) are never speakers.
-    Text before the first speaker is a title or preamble and is left out.
+    ("Date:", "Meeting title:", "Hosted by:"...) are never speakers. A name in brackets
+    ("[Speaker 1] text") or a recorder heading without a colon counts only where that
+    shape opens two or more lines and most of the heads. Names are cut to
+    `SPEAKER_NAME_MAX` here, once, so speakers, lines and the classifier agree.
+    Text before the first speaker is a title or preamble and is left out (counted in
+    `skipped`). A speaker must look like one across the file: when most captions, or
+    all but one line in ten of plain text, name nobody, the file is refused with the
+    count ("unnamed"); one stray "Digo:" would otherwise take every line after it.
     In plain text a line without a speaker continues the cue above it, after a line
     break (a line break also ends a sentence for the classifier). In WebVTT and
     SRT a cue without a speaker is the previous speaker going on, kept as its own cue
-    for its own timing. A WebVTT cue with several voices on separate lines is split
-    into one cue per voice, sharing the cue's time by word count; webvtt-py's
-    `Caption.voice` only reads the first line, which would give the customer's words
-    to the rep.
+    for its own timing, and counted in `carried` so the rep can check it. A WebVTT cue
+    with several voices on separate lines is split into one cue per voice, sharing the
+    cue's time by word count; webvtt-py's `Caption.voice` only reads the first line,
+    which would give the customer's words to the rep.
     Consecutive cues by the same speaker stay separate: the rep may re-tag each one.
+
+Notes
+    A line or cue that is wholly an annotation ("[laughter]", "(music)", "♪ ...",
+    "<i>Laughter</i>", a "[CAPTION] ..." banner) or a header line after the first
+    speaker is a `Note`: nobody's talk, so in no figure, but kept with its time to be
+    shown on the timeline. In plain text it sits where the line above it ends.
 
 Times
     WebVTT and SRT cues keep their own start and end. Plain lines may start with a
     stamp (`[hh:mm:ss]`, `hh:mm:ss`, `[mm:ss]`, `mm:ss`, optionally with a fraction)
     or carry one after the name (`Name (00:01:02): text`). Two fields are minutes and
     seconds, not hours and minutes: transcripts count from the start of the call.
+    A stamp alone on a line is the time of the speaker's line after it.
     A stamped cue ends where the next one starts; the last one lasts as long as its
-    words take to say. Without stamps (`timed=False`) every cue lasts as long as its
-    words take to say at `WORDS_PER_MINUTE` (a common conversational rate), at least
-    `MIN_CUE_SECONDS`, laid end to end from zero. Stamps on some lines but not on
-    others are refused: guessing the missing ones would invent timings.
+    words take to say. Stamps alone on lines before only some speaker lines (Google
+    Meet writes one every few minutes) place the line after them; every line is then
+    laid on by its words from there (`timed=False`). Without stamps (`timed=False`)
+    every cue lasts as long as its words take to say at `WORDS_PER_MINUTE` (a common
+    conversational rate), at least `MIN_CUE_SECONDS`, laid end to end from zero.
+    Stamps on some speaker lines but not on others, and none alone on a line, are
+    refused: guessing the missing ones would invent timings.
     A cue that starts before the cue above it started is refused ("time_backwards"):
     the file was edited or merged out of order, and every figure would be wrong.
     Overlapping cues are fine (people talk over each other). The parser always sets
