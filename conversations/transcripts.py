@@ -404,7 +404,9 @@ def _split_head(line: str) -> _Head | None:
         if len(name.split()) > _MAX_NAME_WORDS or _is_header(name):
             return None
         return _Head(
-            _speaker_name(name), (match["text"] or "").strip(), match["lead"] or match["trail"]
+            name[:SPEAKER_NAME_MAX].rstrip(),
+            (match["text"] or "").strip(),
+            match["lead"] or match["trail"],
         )
     if not line or not (line[0] == "[" or line[0].isdigit() or line[0].isalpha()):
         return None
@@ -600,7 +602,7 @@ def _parse_plain(lines: Sequence[str]) -> tuple[list[_Draft], int]:
     rows = []
     for number, raw in enumerate(lines, 1):
         line = raw.strip()
-        if _END_LINE.match(line):
+        if line[:1] in "MT" and _END_LINE.match(line):
             break  # a recorder's closing lines: the conversation is over
         if line:
             rows.append((number, raw, line))
@@ -609,7 +611,10 @@ def _parse_plain(lines: Sequence[str]) -> tuple[list[_Draft], int]:
     chat = sum(1 for _, raw, _ in rows if raw[:1].isdigit() and _CHAT_LINE.match(raw))
     if chat and chat * 2 >= sum(1 for _, _, line in rows if line[:1].isdigit()):
         raise _chat_export()
-    stamp_lines = [_STAMP_LINE.fullmatch(line) for _, _, line in rows]
+    stamp_lines = [
+        _STAMP_LINE.fullmatch(line) if line[-1:].isdigit() or line[-1:] in ")]" else None
+        for _, _, line in rows
+    ]
     heads = [
         None if stamp else _split_head(line)
         for (_, _, line), stamp in zip(rows, stamp_lines, strict=True)
@@ -819,9 +824,10 @@ def _voices(raw_lines: Sequence[str], fmt: str) -> list[tuple[str, list[str], bo
     The third item is True when every line of the piece is a note ("[laughter]")."""
     pieces: list[tuple[str, list[str], bool]] = []
     for raw in raw_lines:
-        match = _VOICE.match(raw.strip())
-        bare = _VOICE.sub("", raw).replace("</v>", "")
-        note = _annotation(bare)
+        stripped = raw.strip()
+        match = _VOICE.match(stripped)
+        bare = stripped[match.end() :] if match else stripped
+        note = _annotation(bare.removesuffix("</v>")) if bare[:1] in "[(♪<" else None
         text = _TAG.sub("", raw)
         if fmt == FORMAT_WEBVTT:
             # WebVTT escapes & < > as entities; SRT has no escapes to undo.
