@@ -982,6 +982,7 @@ def test_the_data_export_pairs_the_timeline_with_its_own_transcript(signed_in, c
     [exported] = conversation_batch([conversation.pk])
 
     assert exported["transcript"]["filename"] == "zoom.vtt"
+    assert exported["transcript_waiting"]["filename"] == "teams.vtt"
     assert {segment["speaker"] for segment in exported["segments"]} == set(
         in_use(conversation).speakers
     )
