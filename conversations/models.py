@@ -399,10 +399,23 @@ class TalkSegment(models.Model):
 
 
 class Transcript(models.Model):
-    """An imported transcript: its raw text (deletable), speakers and who sells."""
+    """An imported transcript: its raw text (deletable), speakers and who sells.
+
+    A new upload waits beside the conversation's transcript (`pending_for`) until the rep
+    says who sells; only then does it replace it (`conversation`). So nothing of the
+    transcript in use changes before the new one is confirmed, and an upload left at
+    that step is dropped by the next one or by the rep, never mixed into the old one.
+    """
 
     conversation = models.OneToOneField(
-        Conversation, on_delete=models.CASCADE, related_name="transcript"
+        Conversation, on_delete=models.CASCADE, related_name="transcript", null=True, blank=True
+    )
+    pending_for = models.OneToOneField(
+        Conversation,
+        on_delete=models.CASCADE,
+        related_name="pending_transcript",
+        null=True,
+        blank=True,
     )
     filename = models.CharField(max_length=255, blank=True)
     format = models.CharField(max_length=10)
@@ -414,10 +427,28 @@ class Transcript(models.Model):
     speakers = models.JSONField(default=list)
     rep_speakers = models.JSONField(default=list, blank=True)
     analysed_at = models.DateTimeField(null=True, blank=True)
+    # Non-speech the file marked ("[laughter]", "(music)", a caption banner), shown on the
+    # timeline between the lines and counted in no figure: [{"start", "end", "text"}].
+    notes = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(conversation__isnull=True) ^ models.Q(pending_for__isnull=True),
+                name="transcript_in_use_or_pending",
+            )
+        ]
+
     def __str__(self) -> str:
-        return self.filename or f"Transcript of {self.conversation}"
+        return self.filename or f"Transcript of {self.conversation or self.pending_for}"
+
+    @property
+    def of_conversation(self) -> Conversation:
+        """The conversation it belongs to, in use or waiting to be confirmed."""
+        conversation = self.conversation or self.pending_for
+        assert conversation is not None
+        return conversation
 
     @property
     def is_analysed(self) -> bool:

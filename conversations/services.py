@@ -347,28 +347,38 @@ def tracking_save(
 
 @transaction.atomic
 def transcript_add(*, conversation: Conversation, text: str, filename: str = "") -> Transcript:
-    """Parse a transcript and keep it, waiting for the rep to say who sells.
+    """Parse a transcript and keep it beside the one in use, waiting for the rep to say who
+    sells (`transcript_analyse` puts it in use). An earlier upload still waiting is dropped.
 
     Raises TranscriptError with a message for the page; nothing is stored then."""
     parsed = parse_transcript(text)
-    # Two imports at once would each delete the old one and both insert a new one:
+    # Two imports at once would each delete the waiting one and both insert a new one:
     # one at a time, the second simply replaces the first.
     lock_conversation(conversation)
-    Transcript.objects.filter(conversation=conversation).delete()
+    Transcript.objects.filter(pending_for=conversation).delete()
     return Transcript.objects.create(
-        conversation=conversation,
+        pending_for=conversation,
         filename=filename[:255],
         format=parsed.format,
         timed=parsed.timed,
         raw_text=text,
-        # Lines keep 120 characters of a speaker's name; the list must match them.
-        speakers=list(dict.fromkeys(name[:120] for name in parsed.speakers)),
+        speakers=parsed.speakers,
     )
 
 
 @transaction.atomic
+def transcript_discard(*, transcript: Transcript) -> None:
+    """Drop an upload whose sellers were never chosen; the transcript in use stays as it is."""
+    if transcript.pending_for_id is None:
+        raise ValidationError("This transcript is in use; it can't be discarded.", code="in_use")
+    transcript.delete()
+
+
+@transaction.atomic
 def transcript_analyse(*, transcript: Transcript, rep_speakers: Iterable[str]) -> Transcript:
-    """Turn the transcript into the conversation's timeline, rep lines classified."""
+    """Turn the transcript into the conversation's timeline, rep lines classified.
+
+    A waiting upload replaces the transcript in use here, and only here."""
     rep_speakers = [name for name in dict.fromkeys(rep_speakers) if name in transcript.speakers]
     if not rep_speakers:
         raise ValidationError("Choose who was on the selling side.", code="no_rep_speaker")
@@ -380,15 +390,20 @@ def transcript_analyse(*, transcript: Transcript, rep_speakers: Iterable[str]) -
         raise ValidationError(
             "The transcript text was deleted; import the file again.", code="raw_deleted"
         )
-    conversation = transcript.conversation
+    conversation = transcript.of_conversation
     # Pain points marked on the old timeline are matched to the new one below.
     lock_conversation(conversation)
     if not Transcript.objects.filter(pk=transcript.pk).exists():
         raise ValidationError(
-            "The transcript was imported again meanwhile; choose the speakers once more.",
-            code="transcript_replaced",
+            "This upload was replaced or discarded meanwhile. Import the file again.",
+            code="gone",
         )
     parsed = parse_transcript(transcript.raw_text)
+    if transcript.pending_for_id is not None:
+        Transcript.objects.filter(conversation=conversation).delete()
+        transcript.pending_for, transcript.conversation = None, conversation
+        # Both in one update: a row is always either in use or waiting, never neither.
+        transcript.save(update_fields=["pending_for", "conversation"])
     team = conversation.rep.team
     kinds = cue_kinds(parsed, set(rep_speakers), team.keyword_list if team else [])
     # Pain points marked on an earlier analysis stay linked to the same line.
@@ -404,7 +419,7 @@ def transcript_analyse(*, transcript: Transcript, rep_speakers: Iterable[str]) -
             kind=kind,
             start=cue.start or 0.0,
             end=cue.end if cue.end is not None else (cue.start or 0.0),
-            speaker=cue.speaker[:120],
+            speaker=cue.speaker,
             text=cue.text[:5000],
             position=index,
             pain_point=(
@@ -414,6 +429,9 @@ def transcript_analyse(*, transcript: Transcript, rep_speakers: Iterable[str]) -
         for index, (cue, kind) in enumerate(zip(parsed.cues, kinds, strict=True))
     )
     transcript.rep_speakers = rep_speakers
+    transcript.notes = [
+        {"start": note.start, "end": note.end, "text": note.text[:500]} for note in parsed.notes
+    ]
     transcript.analysed_at = timezone.now()
     transcript.save()
     conversation_refresh_figures(conversation=conversation)
@@ -475,9 +493,13 @@ def transcript_delete_raw(*, transcript: Transcript, words_too: bool = False) ->
         )
     transcript.raw_text = ""
     transcript.raw_deleted_at = transcript.raw_deleted_at or timezone.now()
-    transcript.save(update_fields=["raw_text", "raw_deleted_at"])
+    fields = ["raw_text", "raw_deleted_at"]
     if words_too:
-        transcript.conversation.segments.filter(source=Conversation.Source.TRANSCRIPT).exclude(
+        transcript.notes = []  # "[laughter]" is little, but it is what the file said
+        fields.append("notes")
+    transcript.save(update_fields=fields)
+    if words_too:
+        transcript.of_conversation.segments.filter(source=Conversation.Source.TRANSCRIPT).exclude(
             text=""
         ).update(text="")
     return transcript

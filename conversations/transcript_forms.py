@@ -43,7 +43,8 @@ class TranscriptImportForm(PlainLabels, forms.Form):
         # An empty file gets the parser's message, which says what a transcript looks like.
         allow_empty_file=True,
         help_text=(
-            "WebVTT (.vtt) from Zoom, Teams or Meet, SRT (.srt), or a text file. Up to "
+            "WebVTT (.vtt) from Zoom, Teams or Meet, SRT (.srt), or a text export from "
+            "Zoom, Google Meet, Fathom or Otter.ai. Up to "
             f"{MAX_BYTES // MEGABYTE} MB."
         ),
         widget=forms.FileInput(attrs={"accept": ".vtt,.srt,.txt,text/vtt,text/plain"}),
@@ -92,6 +93,12 @@ class TranscriptImportForm(PlainLabels, forms.Form):
     @property
     def transcript_text(self) -> str:
         return self.decoded_text if self.cleaned_data.get("file") else self.cleaned_data["text"]
+
+    @property
+    def refused_file_name(self) -> str:
+        """The name of an uploaded file that was refused: the page can't keep the file itself."""
+        upload = self.files.get(self.add_prefix("file")) if self.is_bound else None
+        return upload.name if upload and self.has_error("file") else ""
 
     @property
     def filename(self) -> str:

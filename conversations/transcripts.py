@@ -30,7 +30,16 @@ Formats
     "Name: text" lines otherwise. webvtt-py reads the WebVTT and SRT block structure and
     timestamps. It skips a cue whose timings it cannot read without saying so, so every
     timings line is checked against what it returned and the first one it dropped is
-    reported as "malformed" by line number.
+    reported as "malformed" by line number; when it read none, the message says so.
+    Cues with WebVTT times ("00:01.500") but no WEBVTT line are WebVTT that lost its
+    header, read as WebVTT. Anything before "WEBVTT" on its line (a tab, a mis-decoded
+    byte order mark) is a damaged header, reported as such with what is there.
+    Plain text also takes recorder exports that put the name and time on a line above
+    the words: Fathom ("0:01 - Name (Company)"), Zoom's text transcript ("[Name]
+    11:02:09") and Otter ("Name  0:03"); their closing lines ("Transcribed by
+    https://otter.ai", Google Meet's "Meeting ended after ...") end the conversation.
+    Zoom's chat file ("00:21:14<TAB>Name:<TAB>message") is refused as the chat: read as
+    timed lines, each message would last until the next one.
 
 Speakers
     A WebVTT voice tag (`<v Jane Doe>text</v>`) names the speaker. Otherwise a
@@ -41,27 +50,43 @@ Speakers
     "Speaker 2", with particles such as "de" or "van" and a part in brackets, "Sam
     Patel (Acme)", allowed) or starts two or more lines, so "rita osei:" typed by hand
     works while a one-off "What I mean is: ..." stays in the speech. Header words
-    ("Date:", "Attendees:"...) are never speakers.
-    Text before the first speaker is a title or preamble and is left out.
+    ("Date:", "Meeting title:", "Hosted by:"...) are never speakers. A name in brackets
+    ("[Speaker 1] text") or a recorder heading without a colon counts only where that
+    shape opens two or more lines and most of the heads. Names are cut to
+    `SPEAKER_NAME_MAX` here, once, so speakers, lines and the classifier agree.
+    Text before the first speaker is a title or preamble and is left out (counted in
+    `skipped`). A speaker must look like one across the file: when most captions, or
+    all but one line in ten of plain text, name nobody, the file is refused with the
+    count ("unnamed"); one stray "Digo:" would otherwise take every line after it.
     In plain text a line without a speaker continues the cue above it, after a line
     break (a line break also ends a sentence for the classifier). In WebVTT and
     SRT a cue without a speaker is the previous speaker going on, kept as its own cue
-    for its own timing. A WebVTT cue with several voices on separate lines is split
-    into one cue per voice, sharing the cue's time by word count; webvtt-py's
-    `Caption.voice` only reads the first line, which would give the customer's words
-    to the rep.
+    for its own timing, and counted in `carried` so the rep can check it. A WebVTT cue
+    with several voices on separate lines is split into one cue per voice, sharing the
+    cue's time by word count; webvtt-py's `Caption.voice` only reads the first line,
+    which would give the customer's words to the rep.
     Consecutive cues by the same speaker stay separate: the rep may re-tag each one.
+
+Notes
+    A line or cue that is wholly an annotation ("[laughter]", "(music)", "♪ ...",
+    "<i>Laughter</i>", a "[CAPTION] ..." banner) or a header line after the first
+    speaker is a `Note`: nobody's talk, so in no figure, but kept with its time to be
+    shown on the timeline. In plain text it sits where the line above it ends.
 
 Times
     WebVTT and SRT cues keep their own start and end. Plain lines may start with a
     stamp (`[hh:mm:ss]`, `hh:mm:ss`, `[mm:ss]`, `mm:ss`, optionally with a fraction)
     or carry one after the name (`Name (00:01:02): text`). Two fields are minutes and
     seconds, not hours and minutes: transcripts count from the start of the call.
+    A stamp alone on a line is the time of the speaker's line after it.
     A stamped cue ends where the next one starts; the last one lasts as long as its
-    words take to say. Without stamps (`timed=False`) every cue lasts as long as its
-    words take to say at `WORDS_PER_MINUTE` (a common conversational rate), at least
-    `MIN_CUE_SECONDS`, laid end to end from zero. Stamps on some lines but not on
-    others are refused: guessing the missing ones would invent timings.
+    words take to say. Stamps alone on lines before only some speaker lines (Google
+    Meet writes one every few minutes) place the line after them; every line is then
+    laid on by its words from there (`timed=False`). Without stamps (`timed=False`)
+    every cue lasts as long as its words take to say at `WORDS_PER_MINUTE` (a common
+    conversational rate), at least `MIN_CUE_SECONDS`, laid end to end from zero.
+    Stamps on some speaker lines but not on others, and none alone on a line, are
+    refused: guessing the missing ones would invent timings.
     A cue that starts before the cue above it started is refused ("time_backwards"):
     the file was edited or merged out of order, and every figure would be wrong.
     Overlapping cues are fine (people talk over each other). The parser always sets
@@ -94,13 +119,16 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import webvtt
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_LINES = 5000
+# The length a timeline line keeps of a speaker's name (TalkSegment.speaker): names are
+# cut here, once, so the speakers list, the lines and the classifier all hold one form.
+SPEAKER_NAME_MAX = 120
 WORDS_PER_MINUTE = 150
 MIN_CUE_SECONDS = 1.0
 
@@ -133,11 +161,24 @@ class Cue:
 
 
 @dataclass(frozen=True)
+class Note:
+    """Something the file records that nobody said: "[laughter]", "(music)", a caption banner."""
+
+    text: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
 class ParsedTranscript:
     cues: list[Cue]
     format: str  # FORMAT_WEBVTT, FORMAT_SRT or FORMAT_PLAIN
     timed: bool  # False when every duration was estimated from word counts
     speakers: list[str]  # in order of first appearance
+    notes: list[Note] = field(default_factory=list)  # not talk: on the timeline, in no figure
+    # Cues without a name that went to the speaker before them, by speaker.
+    carried: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0  # lines before the first speaker (a title, attendees), left out
 
 
 class TranscriptError(ValueError):
@@ -208,6 +249,8 @@ _SPACES = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]*>")
 _VOICE = re.compile(r"<v(?:\.[\w-]+)*[ \t]+([^>]+)>")
 _TIMINGS = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{1,2})[.,](\d{1,3})\s*-->")
+# A WebVTT cue time ("00:01.500", "00:00:01.500"): SRT writes a comma instead of the dot.
+_DOT_TIMINGS = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{1,2}\.\d{1,3}\s*-->")
 
 _STAMP = r"\d{1,3}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 # Bounded repetition: a long line without a colon fails after five words, not at its end.
@@ -221,14 +264,88 @@ _HEAD = re.compile(
     """,
     re.VERBOSE,
 )
+# Recorder exports that put the name and the time on a line of their own, the words below:
+# Fathom "0:01 - Sam Patel (Acme)", Zoom's text transcript "[Sam Patel] 11:02:09", Otter
+# "Sam Patel  0:03". And "[Speaker 1] text", a name in brackets, in subtitle files.
+_HEADINGS = (
+    ("fathom", re.compile(rf"(?P<stamp>{_STAMP})[ \t]+[-–—][ \t]+(?P<name>{_NAME})")),
+    ("zoom_text", re.compile(rf"\[(?P<name>{_NAME})\][ \t]+(?P<stamp>{_STAMP})")),
+    ("otter", re.compile(rf"(?P<name>{_NAME})[ \t]+(?P<stamp>{_STAMP})")),
+    ("bracket", re.compile(rf"\[(?P<name>{_NAME})\](?:[ \t]+(?P<text>.*))?")),
+)
+# A time on a line of its own gives the time of the line after it.
+_STAMP_LINE = re.compile(rf"[\[(]?(?P<stamp>{_STAMP})[\])]?")
 # Only a bracketed stamp is taken off a continuation line: "10:30 works for us" is speech.
 _LEADING_STAMP = re.compile(rf"^[\[(]{_STAMP}[\])]\s*")
+# Zoom's chat file, meeting_saved_chat.txt: "00:21:14<TAB>Name:<TAB>message", and in newer
+# versions "00:21:14 From Name to Everyone:".
+_CHAT_LINE = re.compile(r"\d{1,2}:\d{2}:\d{2}(?:\t[^\t]+?:\t|[ \t]+From[ \t].+?[ \t]to[ \t].+?:)")
+# The closing lines of Google Meet's transcript in Docs and of Otter's text export.
+_END_LINE = re.compile(r"Meeting ended after \d|Transcribed by https?://otter\.ai")
 _MAX_NAME_WORDS = 5
 _NAME_PARTICLES = _wordset("al bin da das de del della der di do dos du ibn la le st van von y")
 _HEADER_WORDS = _wordset(
     "agenda attendees date duration location meeting participants recorded recording "
     "subject time title topic transcript"
+) | frozenset(
+    {
+        # Header lines of exported transcripts: never a person, wherever they stand.
+        "call title",
+        "created by",
+        "created on",
+        "end time",
+        "generated by",
+        "hosted by",
+        "meeting date",
+        "meeting id",
+        "meeting link",
+        "meeting name",
+        "meeting time",
+        "meeting title",
+        "organised by",
+        "organized by",
+        "organiser",
+        "organizer",
+        "passcode",
+        "recording link",
+        "start time",
+    }
 )
+# Non-speech a transcript marks in brackets: left out of talk time, kept as notes.
+_ANNOTATION_WORDS = _wordset(
+    "applause background beep beeping chatter chuckle chuckles chuckling clapping cough "
+    "coughing coughs crosstalk crying indistinct inaudible laugh laughing laughs laughter "
+    "music noise overlapping pause sigh sighs silence static typing unintelligible"
+)
+_BRACKETED_LINE = re.compile(r"\[[^\[\]]+\]|\([^()]+\)|♪.*")
+_ITALIC_LINE = re.compile(r"<i>([^<]{1,60})</i>")
+# "[CAPTION] The meeting is being recorded": a tag in capitals, without digits (which
+# "[SPEAKER 1]" has), marks what follows as a banner, not a person talking.
+_CAPS_TAG = re.compile(r"\[[A-Z][A-Z ]{2,30}\]")
+
+
+def _speaker_name(raw: str) -> str:
+    return _SPACES.sub(" ", raw).strip()[:SPEAKER_NAME_MAX].rstrip()
+
+
+def _is_annotation_words(text: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", text.casefold())
+    return bool(words) and all(word in _ANNOTATION_WORDS for word in words)
+
+
+def _annotation(raw: str) -> str | None:
+    """The note a whole line is ("[laughter]", "(music)", "<i>Laughter</i>"), else None."""
+    line = raw.strip()
+    if not line or line[0] not in "[(♪<":
+        return None  # almost every line: the cheap test first
+    if _STAMP_LINE.fullmatch(line):
+        return None
+    if _BRACKETED_LINE.fullmatch(line) or _CAPS_TAG.match(line):
+        return _SPACES.sub(" ", _TAG.sub("", line)).strip()
+    italic = _ITALIC_LINE.fullmatch(line)
+    if italic and _is_annotation_words(italic[1]):
+        return italic[1].strip()
+    return None
 
 
 @dataclass(frozen=True)
@@ -236,6 +353,7 @@ class _Head:
     name: str
     text: str
     stamp: str | None
+    shape: str = "colon"
 
 
 @dataclass
@@ -247,6 +365,10 @@ class _Draft:
     end: float | None = None
     # Plain lines were typed as separate lines; caption lines are only wrapped for screen.
     separator: str = " "
+    note: bool = False
+    # In plain text: where the line's time came from ("line": its own; "above": a time
+    # on the line before it); None without one.
+    stamp_from: str | None = None
 
     @property
     def text(self) -> str:
@@ -270,14 +392,39 @@ def _estimate_seconds(text: str) -> float:
     return max(MIN_CUE_SECONDS, len(text.split()) * 60 / WORDS_PER_MINUTE)
 
 
+def _is_header(name: str) -> bool:
+    return name.casefold() in _HEADER_WORDS
+
+
 def _split_head(line: str) -> _Head | None:
+    line = line.strip()
+    match = _HEAD.fullmatch(line)
+    if match:
+        name = _SPACES.sub(" ", match["name"]).strip()
+        if len(name.split()) > _MAX_NAME_WORDS or _is_header(name):
+            return None
+        return _Head(
+            name[:SPEAKER_NAME_MAX].rstrip(),
+            (match["text"] or "").strip(),
+            match["lead"] or match["trail"],
+        )
+    if not line or not (line[0] == "[" or line[0].isdigit() or line[0].isalpha()):
+        return None
+    for shape, pattern in _HEADINGS:
+        match = pattern.fullmatch(line)
+        if match:
+            name = _SPACES.sub(" ", match["name"]).strip()
+            if _is_header(name) or _is_annotation_words(name) or _CAPS_TAG.fullmatch(f"[{name}]"):
+                return None
+            text = (match.groupdict().get("text") or "").strip()
+            return _Head(_speaker_name(name), text, match.groupdict().get("stamp"), shape)
+    return None
+
+
+def _header_line(line: str) -> bool:
+    """A line like "Meeting title: Quarterly review": the file's header, nobody's words."""
     match = _HEAD.fullmatch(line.strip())
-    if not match:
-        return None
-    name = _SPACES.sub(" ", match["name"]).strip()
-    if len(name.split()) > _MAX_NAME_WORDS or name.casefold() in _HEADER_WORDS:
-        return None
-    return _Head(name, (match["text"] or "").strip(), match["lead"] or match["trail"])
+    return bool(match) and _is_header(_SPACES.sub(" ", match["name"]).strip())
 
 
 def _looks_like_name(name: str) -> bool:
@@ -290,11 +437,23 @@ def _looks_like_name(name: str) -> bool:
 
 
 def _speaker_test(heads: Iterable[_Head | None]) -> Callable[[_Head | None], bool]:
-    """Which line heads name a speaker: name-like, or opening two or more lines."""
-    counts = Counter(head.name for head in heads if head)
+    """Which line heads name a speaker: name-like, or opening two or more lines.
+
+    A head without a colon ("Sam Patel  0:03", "[Speaker 1] Hi") is a speaker only in a
+    file where that shape opens two or more lines and most of the heads: once, or among
+    "Name:" lines, it is more likely speech."""
+    heads = [head for head in heads if head]
+    counts = Counter(head.name for head in heads)
+    shapes = Counter(head.shape for head in heads)
+    # Not two stray "Monday 10:30" lines in a file of "Name: text" lines, either.
+    shapes_used = {
+        shape for shape, count in shapes.items() if count >= 2 and count * 2 > len(heads)
+    }
 
     def is_speaker(head: _Head | None) -> bool:
-        return head is not None and (counts[head.name] >= 2 or _looks_like_name(head.name))
+        if head is None or (head.shape != "colon" and head.shape not in shapes_used):
+            return False
+        return counts[head.name] >= 2 or _looks_like_name(head.name)
 
     return is_speaker
 
@@ -308,6 +467,18 @@ def _stamp_seconds(stamp: str) -> float | None:
     for part in fields:
         seconds = seconds * 60 + part
     return seconds + (int(fraction.ljust(3, "0")) / 1000 if fraction else 0.0)
+
+
+def _read_stamp(stamp: str, number: int) -> float:
+    start = _stamp_seconds(stamp)
+    if start is None:
+        raise TranscriptError(
+            "malformed",
+            f'Line {number} has a time we can\'t read ("{stamp}"). Write '
+            "times as hh:mm:ss or mm:ss, for example [00:04:05] or 04:05.",
+            line=number,
+        )
+    return start
 
 
 def _too_many_lines(count: int) -> TranscriptError:
@@ -329,6 +500,39 @@ def _backwards(
     )
 
 
+def _unnamed(count: int, total: int, noun: str, first: _Draft) -> TranscriptError:
+    return TranscriptError(
+        "unnamed",
+        f"{count:,} of the {total:,} {noun}s in this transcript have no speaker's name, so we "
+        f'can\'t tell who said them. The first name we found is "{first.speaker}", on line '
+        f"{first.line}: if that is not a person, the file names nobody. Export the transcript "
+        "again with the speakers' names (from Zoom or Teams, the .vtt file has them), or paste "
+        f'the conversation as lines like "{EXPECTED_FORM}"',
+        line=first.line,
+    )
+
+
+def _chat_export() -> TranscriptError:
+    return TranscriptError(
+        "chat",
+        "This is the meeting's chat, not a transcript of what was said: Zoom saves the chat as "
+        "meeting_saved_chat.txt next to the recording. Upload the audio transcript instead: "
+        "in Zoom, open the recording under Recordings and download the audio transcript "
+        "(a .vtt file).",
+    )
+
+
+def _damaged_header(line: int, before: str) -> TranscriptError:
+    what = "spaces or a tab" if not before.strip() else f'"{_snippet(before, 20)}"'
+    return TranscriptError(
+        "malformed",
+        f'The header of this WebVTT file is damaged: line {line} has {what} before "WEBVTT", '
+        "and a WebVTT file must start with the word WEBVTT itself. Delete what comes before "
+        "it, or export the transcript again from your meeting tool.",
+        line=line,
+    )
+
+
 def parse_transcript(text: str) -> ParsedTranscript:
     """Read a WebVTT, SRT or plain "Name: text" transcript into cues (module notes)."""
     if len(text) > MAX_BYTES:
@@ -344,17 +548,28 @@ def parse_transcript(text: str) -> ParsedTranscript:
     first = next(index for index, line in enumerate(lines) if line.strip())
     head = lines[first].strip()
     fmt = FORMAT_PLAIN
+    if 0 < lines[first].find("WEBVTT") <= 10:
+        raise _damaged_header(first + 1, lines[first][: lines[first].index("WEBVTT")])
+    subtitle_lines, offset = lines[first:], first
     if head.startswith("WEBVTT"):
         fmt = FORMAT_WEBVTT
     elif "-->" in head or (head.isdigit() and first + 1 < len(lines) and "-->" in lines[first + 1]):
         fmt = FORMAT_SRT
+        if _DOT_TIMINGS.match(head if "-->" in head else lines[first + 1]):
+            # WebVTT cues without their WEBVTT line: read as what they are, not as SRT.
+            fmt = FORMAT_WEBVTT
+            subtitle_lines, offset = ["WEBVTT", "", *subtitle_lines], first - 2
+    skipped = 0
+    carried: dict[str, int] = {}
     if fmt != FORMAT_PLAIN:
-        drafts = _parse_subtitles(lines[first:], fmt, offset=first)
+        drafts, carried = _parse_subtitles(subtitle_lines, fmt, offset)
     else:
-        drafts = _parse_plain(lines)
+        drafts, skipped = _parse_plain(lines)
     timed = fmt != FORMAT_PLAIN or _time_plain(drafts)
 
-    cues = [Cue(d.speaker, d.text, d.start, d.end) for d in drafts if d.text]
+    notes = [Note(d.text, d.start or 0.0, d.end or 0.0) for d in drafts if d.note and d.text]
+    spoken = [d for d in drafts if not d.note and d.text]
+    cues = [Cue(d.speaker, d.text, d.start, d.end) for d in spoken]
     speakers = list(dict.fromkeys(cue.speaker for cue in cues))
     if not speakers:
         raise TranscriptError(
@@ -366,74 +581,156 @@ def parse_transcript(text: str) -> ParsedTranscript:
     if len(speakers) == 1:
         raise TranscriptError(
             "one_speaker",
-            f"We found only one speaker, {speakers[0]}. A conversation needs both sides: "
-            "check that the other person's lines also start with their name and a colon.",
+            f'We found only one speaker, "{speakers[0]}" (first on line {spoken[0].line}). '
+            "A conversation needs both sides: check that the other person's lines also start "
+            "with their name and a colon.",
+            line=spoken[0].line,
         )
-    return ParsedTranscript(cues=cues, format=fmt, timed=timed, speakers=speakers)
+    return ParsedTranscript(
+        cues=cues,
+        format=fmt,
+        timed=timed,
+        speakers=speakers,
+        notes=notes,
+        carried=carried,
+        skipped=skipped,
+    )
 
 
-def _parse_plain(lines: Sequence[str]) -> list[_Draft]:
-    rows = [(number, line.strip()) for number, line in enumerate(lines, 1) if line.strip()]
+def _parse_plain(lines: Sequence[str]) -> tuple[list[_Draft], int]:
+    """Drafts of the speakers' lines and notes, and how many lines came before the first."""
+    rows = []
+    for number, raw in enumerate(lines, 1):
+        line = raw.strip()
+        if line[:1] in "MT" and _END_LINE.match(line):
+            break  # a recorder's closing lines: the conversation is over
+        if line:
+            rows.append((number, raw, line))
     if len(rows) > MAX_LINES:
         raise _too_many_lines(len(rows))
-    heads = [_split_head(line) for _, line in rows]
+    chat = sum(1 for _, raw, _ in rows if raw[:1].isdigit() and _CHAT_LINE.match(raw))
+    if chat and chat * 2 >= sum(1 for _, _, line in rows if line[:1].isdigit()):
+        raise _chat_export()
+    stamp_lines = [
+        _STAMP_LINE.fullmatch(line) if line[-1:].isdigit() or line[-1:] in ")]" else None
+        for _, _, line in rows
+    ]
+    heads = [
+        None if stamp else _split_head(line)
+        for (_, _, line), stamp in zip(rows, stamp_lines, strict=True)
+    ]
     is_speaker = _speaker_test(heads)
     drafts: list[_Draft] = []
-    for (number, line), head in zip(rows, heads, strict=True):
+    skipped = unnamed = 0
+    pending: float | None = None
+    for (number, _, line), head, stamp in zip(rows, heads, stamp_lines, strict=True):
+        if stamp:
+            pending = _read_stamp(stamp["stamp"], number)
+            continue
         if head is not None and is_speaker(head):
             draft = _Draft(head.name, [head.text], number, separator="\n")
             if head.stamp is not None:
-                start = _stamp_seconds(head.stamp)
-                if start is None:
-                    raise TranscriptError(
-                        "malformed",
-                        f'Line {number} has a time we can\'t read ("{head.stamp}"). Write '
-                        "times as hh:mm:ss or mm:ss, for example [00:04:05] or 04:05.",
-                        line=number,
-                    )
-                draft.start = start
+                draft.start, draft.stamp_from = _read_stamp(head.stamp, number), "line"
+            elif pending is not None:
+                draft.start, draft.stamp_from = pending, "above"
+            pending = None
             drafts.append(draft)
-        elif drafts:
-            drafts[-1].parts.append(_LEADING_STAMP.sub("", line))
-        # Lines before the first speaker are a title or preamble: left out.
-    return [draft for draft in drafts if draft.text]
+            continue
+        if not drafts:
+            skipped += 1  # before the first speaker: a title or preamble, left out
+            continue
+        note = _annotation(line)
+        if note is None and _header_line(line):
+            note = line
+        if note is not None:
+            drafts.append(_Draft("", [note], number, note=True))
+        else:
+            unnamed += 1
+            speaking = next(draft for draft in reversed(drafts) if not draft.note)
+            speaking.parts.append(_LEADING_STAMP.sub("", line))
+    spoken = [draft for draft in drafts if not draft.note]
+    # One stray "Word:" in text that names nobody must not make a speaker of "Word" and
+    # swallow everything around it: when unnamed lines outnumber named ones ten to one,
+    # say so instead.
+    if spoken and skipped + unnamed > 20 and len(spoken) * 10 < len(rows):
+        raise _unnamed(skipped + unnamed, len(rows), "line", spoken[0])
+    return [draft for draft in drafts if draft.text], skipped
 
 
 def _time_plain(drafts: list[_Draft]) -> bool:
     """Set start and end on plain cues; True when they came from stamps in the text."""
-    stamped = [draft.start is not None for draft in drafts]
+    spoken = [draft for draft in drafts if not draft.note]
+    stamped = [draft.start is not None for draft in spoken]
     if any(stamped) and not all(stamped):
-        missing = drafts[stamped.index(False)]
-        raise TranscriptError(
-            "malformed",
-            f"Line {missing.line} has no time, but other lines do. Give every speaker's line "
-            "a time, or remove the times from all of them.",
-            line=missing.line,
-        )
-    if not any(stamped):
+        if not any(draft.stamp_from == "above" for draft in spoken):
+            missing = spoken[stamped.index(False)]
+            raise TranscriptError(
+                "malformed",
+                f"Line {missing.line} has no time, but other lines do. Give every speaker's line "
+                "a time, or remove the times from all of them.",
+                line=missing.line,
+            )
+        # Times every few minutes on lines of their own (Google Meet): each one places
+        # the line after it, and the lines in between are laid on from there by their words.
+        _check_forward([draft for draft in spoken if draft.start is not None])
         clock = 0.0
-        for draft in drafts:
+        for draft in spoken:
+            clock = max(clock, draft.start if draft.start is not None else 0.0)
             draft.start, clock = clock, round(clock + _estimate_seconds(draft.text), 3)
             draft.end = clock
+        _place_notes(drafts)
         return False
+    if not any(stamped):
+        clock = 0.0
+        for draft in spoken:
+            draft.start, clock = clock, round(clock + _estimate_seconds(draft.text), 3)
+            draft.end = clock
+        _place_notes(drafts)
+        return False
+    _check_forward(spoken)
+    for previous, draft in zip(spoken, spoken[1:], strict=False):
+        previous.end = draft.start
+    if spoken:
+        last = spoken[-1]
+        assert last.start is not None
+        last.end = round(last.start + _estimate_seconds(last.text), 3)
+    _place_notes(drafts)
+    return True
+
+
+def _check_forward(drafts: Sequence[_Draft]) -> None:
     for previous, draft in zip(drafts, drafts[1:], strict=False):
         assert previous.start is not None and draft.start is not None
         if draft.start < previous.start:
             raise _backwards(f"Line {draft.line}", draft.start, previous.start, draft.line)
-        previous.end = draft.start
-    if drafts:
-        last = drafts[-1]
-        assert last.start is not None
-        last.end = round(last.start + _estimate_seconds(last.text), 3)
-    return True
 
 
-def _parse_subtitles(lines: Sequence[str], fmt: str, offset: int) -> list[_Draft]:
+def _place_notes(drafts: Sequence[_Draft]) -> None:
+    """A note in plain text has no time of its own: it sits where the line above it ends."""
+    at = 0.0
+    for draft in drafts:
+        if draft.note:
+            draft.start = draft.end = at
+        elif draft.end is not None:
+            at = draft.end
+
+
+def _parse_subtitles(
+    lines: Sequence[str], fmt: str, offset: int
+) -> tuple[list[_Draft], dict[str, int]]:
     kind = "WebVTT" if fmt == FORMAT_WEBVTT else "SRT subtitle"
     buffer = io.StringIO("\n".join(lines))
     try:
         captions = webvtt.from_buffer(buffer, format="vtt" if fmt == FORMAT_WEBVTT else "srt")
     except (MalformedFileError, MalformedCaptionError, ValueError) as error:
+        if fmt == FORMAT_WEBVTT:
+            raise TranscriptError(
+                "malformed",
+                f"This WebVTT file doesn't start the way one should: line {offset + 1} must be "
+                '"WEBVTT" alone, or followed by a space and a title. Export the transcript again '
+                "from your meeting tool, or paste the conversation as text instead.",
+                line=offset + 1,
+            ) from error
         raise TranscriptError(
             "malformed",
             f"This {kind} file doesn't start the way one should: a cue number, then a line "
@@ -442,6 +739,7 @@ def _parse_subtitles(lines: Sequence[str], fmt: str, offset: int) -> list[_Draft
         ) from error
     captions = captions.captions
     if not captions:
+        _check_all_read(lines, captions, fmt, kind, offset)
         raise TranscriptError(
             "empty",
             f"This {kind} file has no captions in it. Export the transcript again from your "
@@ -470,56 +768,81 @@ def _parse_subtitles(lines: Sequence[str], fmt: str, offset: int) -> list[_Draft
         previous_start = start
         drafts.extend(_share_time(_voices(caption.lines, fmt), line, start, end))
 
-    heads = [None if d.speaker else _split_head(d.parts[0]) for d in drafts]
+    heads = [None if d.speaker or d.note else _split_head(d.parts[0]) for d in drafts]
     is_speaker = _speaker_test(heads)
     named: list[_Draft] = []
+    carried: Counter[str] = Counter()
     speaker: str | None = None
+    before_first = 0
     for draft, head in zip(drafts, heads, strict=True):
+        if draft.note:
+            named.append(draft)
+            continue
         if draft.speaker:
             speaker = draft.speaker
         elif head is not None and is_speaker(head):
             speaker = head.name
             draft.parts[0] = head.text
+        elif _header_line(draft.parts[0]):
+            draft.note = True  # "Meeting title: ...": the file's, not anyone's words
+            named.append(draft)
+            continue
+        elif speaker is not None:
+            carried[speaker] += 1
         if speaker is None:
+            before_first += 1
             continue  # before the first speaker: a title card, not the conversation
         draft.speaker = speaker
         named.append(draft)
-    return named
+    spoken = [draft for draft in named if not draft.note]
+    unnamed = before_first + sum(carried.values())
+    # A speaker must look like one across the file: a stray "Word:" in captions that name
+    # nobody would otherwise take every caption after it, and drop every one before it.
+    if spoken and (before_first > 5 or unnamed * 2 > len(spoken) + before_first):
+        raise _unnamed(unnamed, len(spoken) + before_first, "caption", spoken[0])
+    return named, dict(carried)
 
 
 def _share_time(
-    voices: list[tuple[str, list[str]]], line: int, start: float, end: float
+    voices: list[tuple[str, list[str], bool]], line: int, start: float, end: float
 ) -> list[_Draft]:
     """One draft per voice in a cue, the cue's time shared between them by word count."""
-    words = [max(len(" ".join(parts).split()), 1) for _, parts in voices]
+    words = [max(len(" ".join(parts).split()), 1) for _, parts, _ in voices]
     total = sum(words)
     drafts: list[_Draft] = []
     clock = start
-    for index, ((voice, parts), count) in enumerate(zip(voices, words, strict=True)):
+    for index, ((voice, parts, note), count) in enumerate(zip(voices, words, strict=True)):
         until = end if index == len(voices) - 1 else round(clock + (end - start) * count / total, 3)
-        drafts.append(_Draft(voice, parts, line, start=clock, end=until))
+        drafts.append(_Draft(voice, parts, line, start=clock, end=until, note=note))
         clock = until
     return drafts
 
 
-def _voices(raw_lines: Sequence[str], fmt: str) -> list[tuple[str, list[str]]]:
-    """Split a cue's lines by voice tag ("" when none); untagged lines go on with the one above."""
-    pieces: list[tuple[str, list[str]]] = []
+def _voices(raw_lines: Sequence[str], fmt: str) -> list[tuple[str, list[str], bool]]:
+    """Split a cue's lines by voice tag ("" when none); untagged lines go on with the one above.
+
+    The third item is True when every line of the piece is a note ("[laughter]")."""
+    pieces: list[tuple[str, list[str], bool]] = []
     for raw in raw_lines:
-        match = _VOICE.match(raw.strip())
+        stripped = raw.strip()
+        match = _VOICE.match(stripped)
+        bare = stripped[match.end() :] if match else stripped
+        note = _annotation(bare.removesuffix("</v>")) if bare[:1] in "[(♪<" else None
         text = _TAG.sub("", raw)
         if fmt == FORMAT_WEBVTT:
             # WebVTT escapes & < > as entities; SRT has no escapes to undo.
             text = html.unescape(text)
-        text = text.strip()
+        text = note if note is not None else text.strip()
         if match:
-            voice = _SPACES.sub(" ", html.unescape(match[1])).strip()
-            pieces.append((voice, [text]))
+            voice = _speaker_name(html.unescape(match[1]))
+            pieces.append((voice, [text], note is not None))
         elif pieces:
-            pieces[-1][1].append(text)
+            voice, parts, all_notes = pieces[-1]
+            parts.append(text)
+            pieces[-1] = (voice, parts, all_notes and note is not None)
         else:
-            pieces.append(("", [text]))
-    return pieces or [("", [""])]
+            pieces.append(("", [text], note is not None))
+    return pieces or [("", [""], False)]
 
 
 def _check_all_read(
@@ -543,9 +866,15 @@ def _check_all_read(
         example = "00:01:02.500 --> 00:01:05.000"
         if fmt == FORMAT_SRT:
             example = example.replace(".", ",")
+        where = f'line {index + 1 + offset} ("{_snippet(line, 60)}")'
         raise TranscriptError(
             "malformed",
-            f"Line {index + 1 + offset} of this {kind} file has cue times we can't read "
+            # None read at all: say so, or the rep hunts for one bad line among many.
+            f"We couldn't read the cue times of this {kind} file: not one of them. The first "
+            f"is on {where}. Times should look like {example}. Export the transcript again "
+            "from your meeting tool, or fix those lines."
+            if not captions
+            else f"Line {index + 1 + offset} of this {kind} file has cue times we can't read "
             f'("{_snippet(line, 60)}"). Times should look like {example}. Export the '
             "transcript again from your meeting tool, or fix that line.",
             line=index + 1 + offset,

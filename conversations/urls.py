@@ -39,6 +39,11 @@ urlpatterns = [
         name="transcript_speakers",
     ),
     path(
+        "<int:pk>/transcript/discard/",
+        transcripts.transcript_discard,
+        name="transcript_discard",
+    ),
+    path(
         "<int:pk>/transcript/timeline/",
         transcripts.transcript_timeline,
         name="transcript_timeline",

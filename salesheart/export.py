@@ -15,7 +15,7 @@ from itertools import batched
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from conversations.models import (
@@ -89,7 +89,18 @@ def conversation_batch(ids: list[int]) -> Iterator[dict[str, Any]]:
     ).values_list("producttalk_id", "painpoint_id"):
         answers[proposal_id].append(pain_point_id)
     segments = grouped(TalkSegment, "conversation_id", ids)
-    transcripts = grouped(Transcript, "conversation_id", ids)
+    # The transcript in use and an upload still waiting for its sellers, in one query.
+    transcripts: dict[int, dict] = {}
+    waiting: dict[int, dict] = {}
+    for row in (
+        Transcript.objects.filter(Q(conversation_id__in=ids) | Q(pending_for_id__in=ids))
+        .order_by("pk")
+        .values()
+    ):
+        if row["conversation_id"]:
+            transcripts[row["conversation_id"]] = row
+        else:
+            waiting[row["pending_for_id"]] = row
     notes = grouped(CoachingNote, "conversation_id", ids)
     authors = dict(
         User.objects.filter(
@@ -103,7 +114,8 @@ def conversation_batch(ids: list[int]) -> Iterator[dict[str, Any]]:
             {**proposal, "answers": sorted(answers[proposal["id"]])} for proposal in proposals[pk]
         ]
         conversation["segments"] = segments[pk]
-        conversation["transcript"] = transcripts[pk][0] if transcripts[pk] else None
+        conversation["transcript"] = transcripts.get(pk)
+        conversation["transcript_waiting"] = waiting.get(pk)
         conversation["coaching_notes"] = [
             {**note, "author": authors.get(note["author_id"])} for note in notes[pk]
         ]

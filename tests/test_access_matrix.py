@@ -373,6 +373,7 @@ EXPECTED: dict[str, Entry] = {
     "conversations:tracker_save": on_conversation(NOT_ALLOWED, rita_writes(200)),
     "conversations:transcript_import": on_conversation(rita_writes(200), rita_writes(200)),
     "conversations:transcript_speakers": on_conversation(rita_writes(200), rita_writes(200)),
+    "conversations:transcript_discard": on_conversation(NOT_ALLOWED, rita_writes(302)),
     "conversations:transcript_timeline": on_conversation(rita_writes(200), NOT_ALLOWED),
     "conversations:transcript_delete_raw": on_conversation(rita_writes(200), rita_writes(302)),
     "conversations:segment_retag": on_item("segment", "segment", NOT_ALLOWED, rita_writes(302)),

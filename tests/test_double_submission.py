@@ -181,7 +181,7 @@ def new_transcript(p: People) -> Case:
         url,
         url,
         {"text": ZOOM},
-        lambda: pks(Transcript.objects.filter(conversation=conversation)),
+        lambda: pks(Transcript.objects.filter(pending_for=conversation)),
     )
 
 
@@ -422,6 +422,7 @@ NOT_A_CREATE = {
     "conversations:pain_point_delete": "removes",
     "conversations:proposal_delete": "removes",
     "conversations:transcript_delete_raw": "empties the text once",
+    "conversations:transcript_discard": "drops the waiting upload once",
     "reflections:exercise_archive": "sets or clears the archive date",
 }
 
@@ -532,4 +533,4 @@ def test_two_imports_at_once_without_a_token_leave_one_transcript(rep, monkeypat
     for thread in threads:
         thread.join(timeout=60)
     assert errors == []
-    assert Transcript.objects.filter(conversation=conversation).count() == 1
+    assert Transcript.objects.filter(pending_for=conversation).count() == 1

@@ -256,6 +256,7 @@ NOT_EDITS = {
     "conversations:proposal_delete": "removes; an edit saved afterwards answers that it is gone",
     "reflections:exercise_archive": "a stamp beside the form, not a field of it",
     "conversations:transcript_delete_raw": "forgets the raw text; nothing typed",
+    "conversations:transcript_discard": "drops an upload not yet in use; nothing typed",
     "conversations:autosave": "the log's draft column: never a version (tested below)",
     "reflections:autosave": "the reflection's own save, versioned (tested below)",
     "conversations:tracker": "a page whose run lives in the browser",

@@ -141,7 +141,7 @@ def test_a_refusal_inside_the_save_rolls_the_claim_back(client, rep):
 
     text = "Rita: What slows you down?\nAmira: Month-end takes nine days."
     client.post(import_url, {"text": text, FIELD_NAME: token})
-    assert Transcript.objects.filter(conversation=conversation).exists()
+    assert Transcript.objects.filter(pending_for=conversation).exists()
     assert SubmissionToken.objects.filter(user=rep, token=token).exists()
 
 

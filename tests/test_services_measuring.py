@@ -165,7 +165,7 @@ def test_a_bad_transcript_stores_nothing_and_keeps_the_earlier_one(conversation)
     earlier = services.transcript_add(conversation=conversation, text=zoom_text())
     with pytest.raises(TranscriptError):
         services.transcript_add(conversation=conversation, text="just some words, nobody speaking")
-    assert list(Transcript.objects.filter(conversation=conversation)) == [earlier]
+    assert list(Transcript.objects.filter(pending_for=conversation)) == [earlier]
     assert conversation.segments.count() == 0
 
 
@@ -246,3 +246,17 @@ def test_long_speaker_names_match_their_lines(conversation):
     assert transcript.speakers[0] == long_name[:120]
     services.transcript_analyse(transcript=transcript, rep_speakers=[transcript.speakers[0]])
     assert conversation.segments.filter(speaker=long_name[:120]).count() == 1
+
+
+def test_a_seller_with_a_very_long_name_has_their_lines_counted_as_the_sellers(conversation):
+    long_name = "Alexandra Montgomery-Featherstonehaugh (" + "Northwind Holdings, " * 6 + "EMEA)"
+    text = (
+        f"WEBVTT\n\n00:01.000 --> 00:04.000\n<v {long_name}>What hurts today?</v>\n\n"
+        "00:04.500 --> 00:09.000\n<v Amira Haddad>Month-end takes nine days.</v>\n"
+    )
+    transcript = services.transcript_add(conversation=conversation, text=text)
+    services.transcript_analyse(transcript=transcript, rep_speakers=[transcript.speakers[0]])
+
+    assert list(conversation.segments.values_list("kind", flat=True)) == ["question", "customer"]
+    conversation.refresh_from_db()
+    assert conversation.listening_ratio == pytest.approx(4.5 / 7.5)

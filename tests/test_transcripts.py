@@ -272,7 +272,7 @@ def test_a_transcript_with_one_speaker_is_refused_because_a_conversation_has_two
     error = error_of("Rita Osei: Hi.\nRita Osei: Anyone there?\n")
 
     assert error.code == "one_speaker"
-    assert "only one speaker, Rita Osei" in error.message
+    assert 'only one speaker, "Rita Osei" (first on line 1)' in error.message
     assert "both sides" in error.message
 
 
@@ -523,3 +523,205 @@ def test_cue_kinds_with_a_generator_of_keywords_uses_them_for_every_cue():
     kinds = cue_kinds(parsed, {"Rita"}, (word for word in ["ledgerly"]))
 
     assert kinds == ["pitch", "customer", "pitch"]
+
+
+# Real exports: each shape has a fixture written for it in tests/fixtures/transcripts ----
+
+
+def test_zoom_chat_file_is_refused_as_the_chat_naming_the_file_to_upload():
+    error = error_of(fixture("zoom_meeting_saved_chat.txt"))
+
+    assert error.code == "chat"
+    assert "meeting's chat, not a transcript" in error.message
+    assert "meeting_saved_chat.txt" in error.message
+    assert "audio transcript" in error.message and ".vtt" in error.message
+
+
+def test_zoom_newer_chat_lines_are_recognised_too():
+    chat = (
+        "10:02:33 From Rita Osei to Everyone:\n\tHere is the deck.\n"
+        "10:05:10 From Sam Patel to Everyone:\n\tThanks!\n"
+    )
+
+    assert error_of(chat).code == "chat"
+
+
+def test_a_time_on_its_own_line_is_the_time_of_the_line_after_it():
+    parsed = parse_transcript(fixture("podcast_stamps.txt"))
+
+    assert parsed.timed is True
+    assert parsed.speakers == ["Rita Osei", "Sam Patel"]
+    assert [(cue.start, cue.end) for cue in parsed.cues[:3]] == [(3, 12), (12, 31), (31, 35)]
+    # The next stamp is not read into the words of the line above it.
+    assert not any("00:00" in cue.text for cue in parsed.cues)
+    assert parsed.cues[1].text == "Thanks for having me. Month-end used to take us nine days."
+    assert parsed.skipped == 1  # the episode title
+
+
+def test_annotations_and_header_lines_are_notes_outside_talk_time():
+    parsed = parse_transcript(fixture("annotations.vtt"))
+
+    assert parsed.speakers == ["Rita Osei", "Sam Patel"]
+    assert [note.text for note in parsed.notes] == [
+        "Meeting title: Quarterly review with Northwind",
+        "Hosted by: Rita Osei",
+        "[CAPTION] This meeting is being recorded.",
+        "[laughter]",
+        "Laughter",
+        "(music)",
+    ]
+    assert (parsed.notes[3].start, parsed.notes[3].end) == (24, 30)
+    # Only what was said counts: 5 + 10 + 6 + 12 seconds, none of the 21 s of notes.
+    assert sum(cue.end - cue.start for cue in parsed.cues) == 33
+    assert [cue.text for cue in parsed.cues][2] == "What did the audit find?"
+
+
+def test_a_bracketed_line_in_plain_text_is_a_note_not_the_speaker_going_on():
+    parsed = parse_transcript(
+        "Rita Osei: How did the audit go?\n(laughs)\nSam Patel: Don't ask.\n[crosstalk]\n"
+        "Rita Osei: That bad?\n"
+    )
+
+    assert [cue.text for cue in parsed.cues] == ["How did the audit go?", "Don't ask.", "That bad?"]
+    assert [note.text for note in parsed.notes] == ["(laughs)", "[crosstalk]"]
+    # Untimed: a note sits where the line above it ends.
+    assert parsed.notes[0].start == parsed.cues[0].end
+
+
+def test_a_stray_word_and_colon_in_subtitles_without_names_is_refused_with_the_count():
+    error = error_of(fixture("unnamed_stray_word.srt"))
+
+    assert error.code == "unnamed"
+    assert "29 of the 30 captions" in error.message
+    assert '"Digo", on line 94' in error.message
+
+
+def test_a_stray_word_and_colon_in_long_text_without_names_is_refused_with_the_count():
+    prose = [f"Line {number} of a story that nobody tells aloud." for number in range(40)]
+    text = "\n".join([*prose[:30], 'Digo: "I will not go back."', *prose[30:], "Ana: No."])
+
+    error = error_of(text)
+
+    assert error.code == "unnamed"
+    assert "40 of the 42 lines" in error.message
+
+
+def test_a_zoom_cue_without_a_name_is_counted_for_the_speaker_it_went_to():
+    parsed = parse_transcript(fixture("zoom.vtt"))
+
+    assert parsed.carried == {"Sam Patel": 1}
+    assert parse_transcript(fixture("teams.vtt")).carried == {}
+
+
+def test_a_very_long_speaker_name_has_one_form_in_speakers_lines_and_classifier():
+    parsed = parse_transcript(fixture("long_speaker_name.vtt"))
+    seller = parsed.speakers[0]
+
+    assert len(seller) == transcripts.SPEAKER_NAME_MAX
+    assert seller.startswith("Alexandra Montgomery-Featherstonehaugh (Northwind")
+    assert {cue.speaker for cue in parsed.cues} == {seller, "Sam Patel"}
+    assert cue_kinds(parsed, {seller}, KEYWORDS) == [Kind.QUESTION, Kind.CUSTOMER, Kind.PITCH]
+
+
+def test_fathom_lines_are_read_with_their_times_and_company():
+    parsed = parse_transcript(fixture("fathom.txt"))
+
+    assert parsed.timed is True
+    assert parsed.speakers == ["Rita Osei (SalesHeart Demo Co)", "Sam Patel (Northwind)"]
+    assert parsed.cues[1] == Cue(
+        "Sam Patel (Northwind)",
+        "Our month-end close takes nine days and the board has noticed.\n"
+        "Last quarter we paid a penalty because the filing was late.",
+        9.0,
+        31.0,
+    )
+    assert parsed.skipped == 3  # title, recording link, rule
+
+
+def test_zoom_text_transcripts_are_read_with_the_times_as_written():
+    parsed = parse_transcript(fixture("zoom_text_transcript.txt"))
+
+    assert parsed.speakers == ["Rita Osei", "Sam Patel"]
+    assert parsed.cues[0] == Cue("Rita Osei", "Good morning Sam, thanks for joining.", 39729, 39735)
+    assert parsed.cues[3].text.startswith("Who approved each invoice, and when.\nRight now")
+
+
+def test_otter_exports_are_read_without_their_closing_line():
+    parsed = parse_transcript(fixture("otter.txt"))
+
+    assert parsed.timed is True
+    assert parsed.speakers == ["Rita Osei", "Sam Patel"]
+    assert [cue.start for cue in parsed.cues] == [2, 8, 20, 24]
+    assert parsed.cues[-1].text == (
+        "That approvals sit in inboxes. Nobody knows who is waiting on whom."
+    )
+
+
+def test_google_meet_transcripts_from_docs_place_lines_at_their_few_times():
+    parsed = parse_transcript(fixture("google_meet_docs.txt"))
+
+    # Times every five minutes, not on each line: the lines between are estimated.
+    assert parsed.timed is False
+    assert parsed.speakers == ["Rita Osei", "Sam Patel"]
+    assert parsed.cues[0].start == 0
+    assert parsed.cues[4] == Cue("Rita Osei", "And what does a late close cost you?", 300, 303.2)
+    assert "Meeting ended" not in parsed.cues[-1].text
+    assert parsed.skipped == 4
+
+
+def test_google_meet_times_that_go_backwards_are_refused():
+    error = error_of("00:05:00\nRita: Hi.\nSam: Hello.\n00:01:00\nRita: So.\n")
+
+    assert error.code == "time_backwards"
+    assert error.line == 5
+
+
+@pytest.mark.parametrize("name", ["speaker_brackets.srt", "speaker_colon.srt"])
+def test_srt_lines_starting_with_a_numbered_speaker_are_read(name):
+    parsed = parse_transcript(fixture(name))
+
+    assert parsed.format == "srt"
+    assert parsed.speakers == ["Speaker 1", "Speaker 2"]
+    assert parsed.cues[1] == Cue("Speaker 2", "Slowly. The close took nine days again.", 4.5, 9.0)
+
+
+def test_one_speaker_is_named_as_written_and_where_so_the_rep_can_find_it():
+    text = "1\n00:00:01,000 --> 00:00:02,000\n[Speaker 1] Hello?\n\n" * 1 + (
+        "2\n00:00:03,000 --> 00:00:04,000\n[Speaker 1] Anyone there?\n"
+    )
+
+    error = error_of(text)
+
+    assert error.code == "one_speaker"
+    assert 'only one speaker, "Speaker 1" (first on line 2)' in error.message
+
+
+def test_a_webvtt_header_after_a_tab_is_reported_as_damaged_where_it_is():
+    error = error_of(fixture("damaged_header_tab.vtt"))
+
+    assert error.code == "malformed"
+    assert "header of this WebVTT file is damaged: line 1 has spaces or a tab" in error.message
+    assert "cue number" not in error.message
+
+
+def test_a_webvtt_header_after_stray_characters_is_reported_with_them():
+    error = error_of(fixture("damaged_header_stray.vtt"))
+
+    assert 'line 1 has "ï»¿" before "WEBVTT"' in error.message
+
+
+def test_webvtt_cues_without_the_header_are_read_as_webvtt_not_called_srt():
+    parsed = parse_transcript(fixture("no_header.vtt"))
+
+    assert parsed.format == "webvtt"
+    assert parsed.cues[2] == Cue("Rita Osei", "How is the close going?", 8.5, 11.0)
+
+
+def test_a_file_whose_every_timing_is_unreadable_says_so_and_shows_the_first():
+    error = error_of(fixture("unreadable_timings.vtt"))
+
+    assert error.code == "malformed"
+    assert error.line == 3
+    assert "couldn't read the cue times of this WebVTT file: not one of them" in error.message
+    assert '("00:00:01 --> 00:00:04")' in error.message
+    assert "transcription switched on" not in error.message

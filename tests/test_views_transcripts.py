@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
@@ -247,7 +248,7 @@ Sam Patel: Slow.
         pytest.param(
             "alone.txt",
             b"Rita: Hello?\nRita: Anyone there?",
-            "We found only one speaker, Rita.",
+            "We found only one speaker, &quot;Rita&quot; (first on line 1).",
             id="one-speaker",
         ),
         pytest.param(
@@ -856,3 +857,211 @@ def test_a_post_without_the_choice_deletes_only_the_text(signed_in, conversation
     signed_in.post(url("transcript_delete_raw", conversation))
     assert Transcript.objects.get().raw_text == ""
     assert conversation.segments.exclude(text="").exists()
+
+
+# Real exports through the page ---------------------------------------------------------------
+
+
+def test_zoom_chat_file_is_refused_on_the_page_keeping_its_name_and_the_reason(
+    signed_in, conversation
+):
+    response = signed_in.post(
+        url("transcript_import", conversation),
+        {
+            "file": upload(
+                "meeting_saved_chat.txt", (FIXTURES / "zoom_meeting_saved_chat.txt").read_bytes()
+            )
+        },
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    errors = html[html.index('id="id_file_error"') :]
+    assert "meeting&#x27;s chat, not a transcript" in errors[: errors.index("</ul>")]
+    assert "“meeting_saved_chat.txt” was not imported" in html
+    assert_nothing_stored(conversation)
+
+
+def test_an_accepted_file_is_not_called_refused(signed_in, conversation):
+    form = TranscriptImportForm(data={}, files={"file": upload("zoom.vtt")})
+
+    assert form.is_valid()
+    assert form.refused_file_name == ""
+
+
+def test_a_fathom_export_is_imported_through_the_page_to_its_timeline(signed_in, conversation):
+    response = signed_in.post(
+        url("transcript_import", conversation), {"file": upload("fathom.txt")}
+    )
+    assert response.url == url("transcript_speakers", conversation)
+    html = signed_in.get(response.url).content.decode()
+    assert "Rita Osei (SalesHeart Demo Co)" in html
+    assert "3 lines before the first speaker" in html
+    assert "Times were read from the file." in html
+
+    signed_in.post(
+        url("transcript_speakers", conversation),
+        {"rep_speakers": ["Rita Osei (SalesHeart Demo Co)"]},
+    )
+
+    kinds = list(conversation.segments.values_list("start", "kind"))
+    assert kinds == [(0, "question"), (9, "customer"), (31, "question"), (38, "customer")]
+    html = signed_in.get(url("transcript_timeline", conversation)).content.decode()
+    assert '<time datetime="PT31.000S">00:31</time>' in html
+
+
+def test_the_speakers_page_says_how_many_lines_went_to_the_speaker_before(signed_in, conversation):
+    imported(conversation)
+    html = signed_in.get(url("transcript_speakers", conversation)).content.decode()
+    assert "1 line had no name in the file" in html
+    assert "4 lines, of which 1 without a name in the file" in html
+
+
+def test_a_file_where_every_cue_has_a_name_says_nothing_of_lines_without_one(
+    signed_in, conversation
+):
+    imported(conversation, "teams.vtt")
+    html = signed_in.get(url("transcript_speakers", conversation)).content.decode()
+    assert "had no name in the file" not in html
+    assert "without a name" not in html
+
+
+def test_notes_in_the_file_show_on_the_timeline_and_count_as_no_talk(signed_in, conversation):
+    analysed(conversation, "annotations.vtt", sellers=["Rita Osei"])
+
+    conversation.refresh_from_db()
+    assert conversation.customer_talk == 22  # Sam's two lines; not the laughter after them
+    assert conversation.rep_question + conversation.rep_other + conversation.rep_pitch == 11
+    html = signed_in.get(url("transcript_timeline", conversation)).content.decode()
+    notes = html[html.index('class="line note"') :]
+    assert notes.index("[laughter]") < notes.index("What did the audit find?")
+    assert '<time datetime="PT24.000S">00:24</time>' in html
+    assert html.count('class="line note"') == 6
+    assert "4 lines" in html
+
+
+def test_deleting_the_words_too_deletes_the_notes(signed_in, conversation):
+    transcript = analysed(conversation, "annotations.vtt", sellers=["Rita Osei"])
+    services.transcript_delete_raw(transcript=transcript, words_too=True)
+    html = signed_in.get(url("transcript_timeline", conversation)).content.decode()
+    assert "laughter" not in html.casefold()
+
+
+# Importing again: nothing of the transcript in use changes until the new one is confirmed ----
+
+
+def in_use(conversation: Conversation) -> Transcript:
+    return Transcript.objects.get(conversation=conversation)
+
+
+def test_uploading_again_changes_nothing_of_the_transcript_in_use(signed_in, conversation):
+    first = analysed(conversation)
+    lines_before = list(conversation.segments.values_list("pk", "speaker", "text"))
+
+    response = signed_in.post(url("transcript_import", conversation), {"file": upload("teams.vtt")})
+
+    assert response.url == url("transcript_speakers", conversation)
+    kept = in_use(conversation)
+    assert (kept.pk, kept.filename, kept.rep_speakers) == (first.pk, "zoom.vtt", SELLERS)
+    assert kept.raw_text == (FIXTURES / "zoom.vtt").read_text(encoding="utf-8")
+    assert list(conversation.segments.values_list("pk", "speaker", "text")) == lines_before
+    html = signed_in.get(url("transcript_timeline", conversation)).content.decode()
+    assert "these are still the lines of <strong>zoom.vtt</strong>" in html
+    assert "Change who sells" not in html
+    html = signed_in.get(url("transcript_speakers", conversation)).content.decode()
+    assert "replaces the one from <strong>zoom.vtt</strong>" in html
+    assert "Tom Reyes" not in html  # the new file's speakers, for the new file
+
+
+def test_the_data_export_pairs_the_timeline_with_its_own_transcript(signed_in, conversation):
+    from salesheart.export import conversation_batch
+
+    analysed(conversation)
+    imported(conversation, "teams.vtt")
+
+    [exported] = conversation_batch([conversation.pk])
+
+    assert exported["transcript"]["filename"] == "zoom.vtt"
+    assert exported["transcript_waiting"]["filename"] == "teams.vtt"
+    assert {segment["speaker"] for segment in exported["segments"]} == set(
+        in_use(conversation).speakers
+    )
+
+
+def test_choosing_the_sellers_of_the_new_upload_replaces_the_old_transcript(
+    signed_in, conversation
+):
+    first = analysed(conversation)
+    imported(conversation, "teams.vtt")
+
+    signed_in.post(url("transcript_speakers", conversation), {"rep_speakers": ["Rita Osei"]})
+
+    kept = in_use(conversation)
+    assert kept.filename == "teams.vtt" and kept.rep_speakers == ["Rita Osei"]
+    assert not Transcript.objects.filter(pk=first.pk).exists()
+    assert Transcript.objects.count() == 1
+    assert set(conversation.segments.values_list("speaker", flat=True)) == {
+        "Rita Osei",
+        "Sam Patel",
+    }
+
+
+def test_an_abandoned_upload_can_be_discarded_leaving_the_transcript_in_use(
+    signed_in, conversation
+):
+    first = analysed(conversation)
+    imported(conversation, "teams.vtt")
+
+    response = signed_in.post(url("transcript_discard", conversation))
+
+    assert response.url == url("transcript_timeline", conversation)
+    assert list(Transcript.objects.all()) == [first]
+    html = signed_in.get(url("transcript_speakers", conversation)).content.decode()
+    assert "Tom Reyes" in html and "replaces the one" not in html
+
+
+def test_an_upload_left_waiting_is_replaced_by_the_next_one(signed_in, conversation):
+    analysed(conversation)
+    imported(conversation, "teams.vtt")
+    imported(conversation, "discovery.srt")
+
+    assert list(Transcript.objects.filter(pending_for=conversation).values_list("filename")) == [
+        ("discovery.srt",)
+    ]
+    assert in_use(conversation).filename == "zoom.vtt"
+
+
+def test_the_import_page_offers_to_continue_with_or_discard_a_waiting_upload(
+    signed_in, conversation
+):
+    analysed(conversation)
+    imported(conversation, "teams.vtt")
+    html = signed_in.get(url("transcript_import", conversation)).content.decode()
+    assert "You uploaded <strong>teams.vtt</strong> but haven" in html
+    assert "nothing of the timeline from <strong>zoom.vtt</strong> changes" in html
+    assert url("transcript_discard", conversation) in html
+
+
+def test_a_first_upload_discarded_leaves_no_transcript(signed_in, conversation):
+    imported(conversation)
+    response = signed_in.post(url("transcript_discard", conversation))
+    assert response.url == url("transcript_import", conversation)
+    assert_nothing_stored(conversation)
+
+
+def test_sellers_chosen_for_an_upload_discarded_meanwhile_build_nothing(conversation):
+    analysed(conversation)
+    waiting = imported(conversation, "teams.vtt")
+    stale = Transcript.objects.get(pk=waiting.pk)
+    services.transcript_discard(transcript=waiting)
+
+    with pytest.raises(ValidationError, match="replaced or discarded meanwhile"):
+        services.transcript_analyse(transcript=stale, rep_speakers=["Rita Osei"])
+    assert in_use(conversation).filename == "zoom.vtt"
+
+
+def test_the_transcript_in_use_cannot_be_discarded(conversation):
+    transcript = analysed(conversation)
+    with pytest.raises(ValidationError):
+        services.transcript_discard(transcript=transcript)
+    assert in_use(conversation) == transcript

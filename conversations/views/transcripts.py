@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -51,11 +52,29 @@ def _url(name: str, conversation: Conversation, anchor: str = "") -> str:
 
 
 def _transcript_of(conversation: Conversation, *, with_text: bool = False) -> Transcript | None:
+    """The transcript in use: the one the timeline was built from."""
     transcripts = Transcript.objects.filter(conversation=conversation)
     if not with_text:
         # Up to 2 MB that only the speakers step reads again.
         transcripts = transcripts.defer("raw_text")
     return transcripts.first()
+
+
+def _pending_of(conversation: Conversation, *, with_text: bool = False) -> Transcript | None:
+    """An upload waiting for the rep to say who sells; it replaces nothing until then."""
+    transcripts = Transcript.objects.filter(pending_for=conversation)
+    if not with_text:
+        transcripts = transcripts.defer("raw_text")
+    return transcripts.first()
+
+
+def _both_of(conversation: Conversation) -> tuple[Transcript | None, Transcript | None]:
+    """The transcript in use and the upload waiting, in one query (without their text)."""
+    both = Transcript.objects.filter(
+        Q(conversation=conversation) | Q(pending_for=conversation)
+    ).defer("raw_text")
+    in_use = next((t for t in both if t.conversation_id), None)
+    return in_use, next((t for t in both if t.pending_for_id), None)
 
 
 def _clock(seconds: float, *, estimated: bool) -> str:
@@ -82,13 +101,46 @@ def _dress(
     return segments
 
 
+@dataclass(frozen=True)
+class TimelineNote:
+    """What the file marked between the lines ("[laughter]"): shown, and counted nowhere."""
+
+    text: str
+    start: float
+    clock: str
+    is_note: bool = True
+
+    @property
+    def iso_offset(self) -> str:
+        return f"PT{self.start:.3f}S"
+
+
+def _with_notes(segments: list[TalkSegment], transcript: Transcript) -> list[Any]:
+    """The lines with the transcript's notes in their places, a note before a line at its time."""
+    if not transcript.notes:
+        return segments
+    estimated = not transcript.timed
+    notes = [
+        TimelineNote(note["text"], note["start"], _clock(note["start"], estimated=estimated))
+        for note in transcript.notes
+    ]
+    rows: list[Any] = []
+    index = 0
+    for segment in segments:
+        while index < len(notes) and notes[index].start <= segment.start:
+            rows.append(notes[index])
+            index += 1
+        rows.append(segment)
+    return rows + notes[index:]
+
+
 # Import ------------------------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
 def transcript_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
-    existing = _transcript_of(conversation)
+    existing, waiting = _both_of(conversation)
     if request.method == "POST" and (first := earlier_submission(request)):
         # Importing the same file again would undo a choice of speakers made since.
         return answer_repeat(request, first)
@@ -125,6 +177,7 @@ def transcript_import(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "conversation": conversation,
             "form": form,
             "existing": existing,
+            "pending": waiting,
             "has_tracked_timeline": existing is None
             and conversation.figures_source == Conversation.Source.TRACKED,
             "nav": "conversations",
@@ -140,18 +193,25 @@ class SpeakerSummary:
     name: str
     lines: int
     sample: str
+    carried: int = 0  # lines without a name in the file, given to this speaker
 
 
-def _summaries(transcript: Transcript) -> list[SpeakerSummary]:
-    """Each speaker in order of first appearance, with their number of lines and first line."""
+def _summaries(transcript: Transcript) -> tuple[list[SpeakerSummary], int]:
+    """Each speaker in order of first appearance, with their number of lines and first line;
+    and how many lines before the first speaker were left out."""
+    carried: dict[str, int] = {}
+    skipped = 0
     if transcript.raw_text:
         try:
-            lines = [(cue.speaker, cue.text) for cue in parse_transcript(transcript.raw_text).cues]
+            parsed = parse_transcript(transcript.raw_text)
         except TranscriptError:
             lines = []  # It was read once when imported; a parser change must not break this page.
+        else:
+            lines = [(cue.speaker, cue.text) for cue in parsed.cues]
+            carried, skipped = parsed.carried, parsed.skipped
     else:
         lines = list(
-            transcript.conversation.segments.order_by("start", "position").values_list(
+            transcript.of_conversation.segments.order_by("start", "position").values_list(
                 "speaker", "text"
             )
         )
@@ -159,10 +219,11 @@ def _summaries(transcript: Transcript) -> list[SpeakerSummary]:
     firsts: dict[str, str] = {}
     for speaker, text in lines:
         firsts.setdefault(speaker, text)
-    return [
-        SpeakerSummary(name, counts[name], _shorten(firsts.get(name, "")))
+    summaries = [
+        SpeakerSummary(name, counts[name], _shorten(firsts.get(name, "")), carried.get(name, 0))
         for name in transcript.speakers
     ]
+    return summaries, skipped
 
 
 def _shorten(text: str) -> str:
@@ -185,7 +246,10 @@ def _likely_rep_speakers(transcript: Transcript, rep: User) -> list[str]:
 @require_http_methods(["GET", "POST"])
 def transcript_speakers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
-    transcript = _transcript_of(conversation, with_text=True)
+    # A waiting upload is the one to choose for; without one, the choice can be changed.
+    transcript = _pending_of(conversation, with_text=True)
+    in_use = _transcript_of(conversation) if transcript else None
+    transcript = transcript or _transcript_of(conversation, with_text=True)
     if transcript is None:
         messages.info(request, "Import a transcript first.")
         return redirect(_url("transcript_import", conversation))
@@ -216,19 +280,38 @@ def transcript_speakers(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
                 "line we got wrong, and mark what hurts the customer as pain points.",
             )
             return redirect(_url("transcript_timeline", conversation))
-    transcript.conversation = conversation
-    summaries = _summaries(transcript)
+    if transcript.conversation_id:
+        transcript.conversation = conversation
+    else:
+        transcript.pending_for = conversation
+    summaries, skipped = _summaries(transcript)
     return render(
         request,
         SPEAKERS_TEMPLATE,
         {
             "conversation": conversation,
             "transcript": transcript,
+            "in_use": in_use,
             "form": form,
             "rows": list(zip(form["rep_speakers"], summaries, strict=True)),
+            "carried": sum(summary.carried for summary in summaries),
+            "skipped": skipped,
             "nav": "conversations",
         },
     )
+
+
+@require_POST
+def transcript_discard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    conversation = get_conversation_for_user(request.user, pk, write=True)
+    pending = _pending_of(conversation)
+    if pending is not None:
+        services.transcript_discard(transcript=pending)
+        name = f"“{pending.filename}”" if pending.filename else "The text you pasted"
+        messages.success(request, f"{name} is discarded. Nothing else changed.")
+    if _transcript_of(conversation) is not None:
+        return redirect(_url("transcript_timeline", conversation))
+    return redirect(_url("transcript_import", conversation))
 
 
 # Timeline ----------------------------------------------------------------------------------
@@ -250,7 +333,9 @@ def _kept_retag(request: AuthenticatedHttpRequest, conversation: Conversation) -
 @require_safe
 def transcript_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
-    transcript = _transcript_of(conversation)
+    transcript, pending = _both_of(conversation)
+    if transcript is None and pending is not None:
+        return redirect(_url("transcript_speakers", conversation))
     if transcript is None:
         messages.info(request, "Import a transcript first.")
         return redirect(_url("transcript_import", conversation))
@@ -263,7 +348,9 @@ def transcript_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         {
             **_figures_context(conversation),
             "transcript": transcript,
+            "pending": pending,
             "segments": _dress(segments, transcript, _kept_retag(request, conversation)),
+            "rows": _with_notes(segments, transcript),
             "words_left": any(
                 segment.text and segment.source == Conversation.Source.TRANSCRIPT
                 for segment in segments
@@ -355,7 +442,7 @@ def segment_mark_pain(request: AuthenticatedHttpRequest, pk: int, segment: int) 
 @require_http_methods(["GET", "POST"])
 def transcript_delete_raw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
-    transcript = _transcript_of(conversation)
+    transcript = _transcript_of(conversation) or _pending_of(conversation)
     if transcript is None:
         messages.info(request, "There is no transcript to delete.")
         return redirect(_url("transcript_import", conversation))
