@@ -101,6 +101,7 @@ def start_from_form(request: AuthenticatedHttpRequest, form: StartForm) -> Conve
         occurred_at=data["occurred_at"],
         channel=data["channel"],
         kind=data["kind"],
+        call_type=data["call_type"],
         purpose=data["purpose"],
         plan_their_world=data.get("plan_their_world", ""),
         plan_questions=data.get("plan_questions", ""),
