@@ -22,8 +22,8 @@ LIST_URL = reverse("conversations:list")
 # points with what answers them, its talk segments and transcript (for the timeline), its
 # coaching notes with their authors,
 # proposals with what they answer, then the session saved on every request: the same at any
-# number of pain points and proposals.
-DETAIL_QUERY_BOUND = 14
+# number of pain points and proposals; and the team's bands per kind of call.
+DETAIL_QUERY_BOUND = 15
 
 
 def url(name: str, conversation: Conversation) -> str:
