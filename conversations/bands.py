@@ -117,13 +117,24 @@ class CallBands:
         )
 
 
-def default_bands(call_type: str) -> CallBands:
-    return CallBands.from_values(call_type, DEFAULT_BANDS[call_type], changed=False)
+# Kinds whose default listening band is the team's own listening target (57 ± 7 % unless
+# changed), so a team's target and these bands never disagree until a manager says so.
+FOLLOWS_TEAM_TARGET = {CallType.DISCOVERY, CallType.FOLLOW_UP, CallType.PRACTICE}
+
+
+def default_values(call_type: str, team: Team | None = None) -> dict[str, float]:
+    values = dict(DEFAULT_BANDS[call_type])
+    if team is not None and call_type in FOLLOWS_TEAM_TARGET:
+        values["listening_min"], values["listening_max"] = team.listening_band
+    return values
 
 
 def bands_for(team: Team | None) -> dict[str, CallBands]:
     """Each kind of call's bands for a team: its own where it changed them (one query)."""
-    bands = {call_type: default_bands(call_type) for call_type in CallType.values}
+    bands = {
+        call_type: CallBands.from_values(call_type, default_values(call_type, team), changed=False)
+        for call_type in CallType.values
+    }
     if team is None:
         return bands
     for row in TalkBand.objects.filter(team=team):

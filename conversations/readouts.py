@@ -45,6 +45,9 @@ def count_text(value: float | None) -> str:
     return str(round(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
+SHOWN_DIGITS = {percent_text: 2, seconds_text: 0, pause_text: 1, count_text: 1}
+
+
 @dataclass(frozen=True)
 class Meter:
     """A 0-100 scale with the band shaded and the value marked, for an inline SVG."""
@@ -100,6 +103,8 @@ class Readout:
 
 def band_text(band: Band, show) -> str:
     if band.low is not None and band.high is not None:
+        if show is percent_text:
+            return f"{round(band.low * 100)}–{show(band.high)}"
         return f"{show(band.low)}–{show(band.high)}"
     if band.high is not None:
         return f"at most {show(band.high)}"
@@ -125,7 +130,8 @@ def _readout(
         name,
         show(value),
         band_text(band, show),
-        band.position(value),
+        # Judged as shown: "64 %" must not read "above" a band that ends at 64 %.
+        band.position(round(value, SHOWN_DIGITS[show])),
         meter(value, band, scale or scale_for(value, band)),
         measured,
         extra,

@@ -57,6 +57,7 @@ class Moment:
     x: float
     width: float
     line_href: str = ""  # the transcript line it starts on, when there is one
+    line_text: str = ""
 
     @property
     def anchor(self) -> str:
@@ -207,7 +208,14 @@ def timeline_moments(
         found.append(("first-pitch", "First pitch", pitch.start, pitch.start, pitch))
     return [
         Moment(
-            key, name, start, end, start * scale, max((end - start) * scale, 2.0), line_href(line)
+            key,
+            name,
+            start,
+            end,
+            start * scale,
+            max((end - start) * scale, 2.0),
+            line_href(line),
+            line.text[:200] if transcript and line else "",
         )
         for key, name, start, end, line in found
     ]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from conversations import services
 from conversations.band_forms import TalkBandForm
-from conversations.bands import BAND_FIELDS, DEFAULT_BANDS
+from conversations.bands import BAND_FIELDS, DEFAULT_BANDS, default_values
 from conversations.models import Conversation, TalkBand
 from conversations.views.dashboards import chosen_team
 from salesheart.http import AuthenticatedHttpRequest, role_required
@@ -25,7 +25,7 @@ def team_bands(request: AuthenticatedHttpRequest) -> HttpResponse:
     forms = []
     for value, label in Conversation.CallType.choices:
         instance = stored.get(value) or TalkBand(team=team, call_type=value)
-        initial = None if value in stored else DEFAULT_BANDS[value]
+        initial = None if value in stored else default_values(value, team)
         forms.append(
             (label, value, TalkBandForm(data, instance=instance, initial=initial, prefix=value))
         )
