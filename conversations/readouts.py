@@ -277,12 +277,12 @@ def summary_readouts(summary: Summary, bands: CallBands | None) -> list[Readout]
     out = []
     for key, name, value, band_name, show, scale in readouts:
         source = {
-            "listening": f"{summary.with_figures} with figures",
-            "talk_share": f"{summary.with_figures} with figures",
-            "questions": f"{summary.questions_known} measured",
-            "monologue": f"{summary.monologue_known} measured",
-            "story": f"{summary.story_known} measured",
-            "patience": f"{summary.patience_known} timed transcripts",
+            "listening": _counted(summary.with_figures, "conversation", "any source"),
+            "talk_share": _counted(summary.with_figures, "conversation", "any source"),
+            "questions": _counted(summary.questions_known, "tracked or transcript call"),
+            "monologue": _counted(summary.monologue_known, "tracked or transcript call"),
+            "story": _counted(summary.story_known, "tracked or transcript call"),
+            "patience": _counted(summary.patience_known, "timed transcript"),
         }[key]
         extra = ""
         if key == "questions" and summary.question_rate is not None:
@@ -311,3 +311,10 @@ def summary_readouts(summary: Summary, bands: CallBands | None) -> list[Readout]
             )
         )
     return out
+
+
+def _counted(count: int, what: str, how: str = "") -> str:
+    if not count:
+        return f"{NOT_MEASURED}: no {what} in this selection"
+    text = f"{count} {what}{'' if count == 1 else 's'}"
+    return f"{text}, {how}" if how else text

@@ -140,7 +140,7 @@ def test_the_rep_dashboard_reads_each_kind_of_call_against_its_own_bands(client,
     assert "Band at most 2 min 30 s: <strong>above the band</strong>" in demo
     story = re.search(r'id="band-discovery-story">(.*?)</li>', html, re.S).group(1)
     assert "Band at least 4 min 00 s: <strong>below the band</strong>" in story
-    assert "Measured: 2 measured" in story
+    assert "Measured: 2 tracked or transcript calls" in story
 
 
 def test_a_kind_of_call_filter_shows_only_that_kinds_bands(client, rep, calls):
