@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from conversations import services
@@ -254,3 +257,21 @@ def test_the_admin_edits_bands(client, staff, team):
     client.force_login(staff)
 
     assert client.get(reverse("admin:conversations_talkband_changelist")).status_code == 200
+
+
+def test_refresh_figures_brings_stored_figures_up_to_todays_definitions(rep):
+    conversation = start_conversation(rep)
+    transcript = services.transcript_add(conversation=conversation, text=VTT)
+    services.transcript_analyse(transcript=transcript, rep_speakers=["Rep Person"])
+    # As stored before patience and back-channels existed.
+    Conversation.objects.filter(pk=conversation.pk).update(
+        patience=None, patience_pauses=0, longest_customer_story=60.0
+    )
+    out = io.StringIO()
+
+    call_command("refresh_figures", stdout=out)
+
+    conversation.refresh_from_db()
+    assert conversation.patience == pytest.approx(2.0)
+    assert conversation.longest_customer_story == pytest.approx(108.8)
+    assert "Recomputed the figures of 1 conversations." in out.getvalue()
