@@ -608,7 +608,11 @@ def test_missing_is_404_for_whoever_could_use_the_real_one(client, scenario, nam
     assert snapshot(scenario) == before
 
 
-TEAM_PAGES = ["conversations:team_dashboard", "conversations:team_export", "conversations:team_bands"]
+TEAM_PAGES = [
+    "conversations:team_dashboard",
+    "conversations:team_export",
+    "conversations:team_bands",
+]
 
 
 @pytest.mark.parametrize("name", TEAM_PAGES)
