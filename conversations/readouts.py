@@ -7,6 +7,7 @@ place what is built here (templates/conversations/partials/readouts.html).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,9 @@ from conversations.timeline import clock
 if TYPE_CHECKING:
     from conversations.dashboards import Summary
     from conversations.models import Transcript
-    from conversations.timeline import Timeline
+    from conversations.timeline import Moment, Timeline
+
+Show = Callable[[float | None], str]
 
 NOT_MEASURED = "not measured"
 POSITION_TEXT = {"below": "below the band", "within": "in the band", "above": "above the band"}
@@ -96,12 +99,8 @@ class Readout:
             return ""
         return "good" if self.position == "within" else "warn"
 
-    @property
-    def is_measured(self) -> bool:
-        return not self.measured.startswith(NOT_MEASURED)
 
-
-def band_text(band: Band, show) -> str:
+def band_text(band: Band, show: Show) -> str:
     if band.low is not None and band.high is not None:
         if show is percent_text:
             return f"{round(band.low * 100)}–{show(band.high)}"
@@ -116,12 +115,12 @@ def _readout(
     name: str,
     value: float | None,
     band: Band,
-    show,
+    show: Show,
     *,
     measured: str,
     scale: float | None = None,
     extra: str = "",
-    moment=None,
+    moment: Moment | None = None,
 ) -> Readout:
     if value is None:
         return Readout(key, name, NOT_MEASURED, band_text(band, show), measured=measured)
@@ -176,7 +175,7 @@ def conversation_readouts(
     timeline_only = source if timed_source else f"{NOT_MEASURED}: needs a timeline"
     figures = conversation.figures
 
-    def moment(key: str):
+    def moment(key: str) -> Moment | None:
         return timeline.moment(key) if timeline else None
 
     rate = per_hour(conversation.questions_asked, figures.total_talk if figures else None)
@@ -241,7 +240,7 @@ def conversation_readouts(
     ]
 
 
-def _moment_readout(key: str, name: str, moment, source: str) -> Readout:
+def _moment_readout(key: str, name: str, moment: Moment | None, source: str) -> Readout:
     """When something first happened: only a timeline can say."""
     if moment is None:
         measured = source.startswith(NOT_MEASURED)
