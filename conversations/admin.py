@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from conversations import services
-from conversations.models import Conversation, Customer, PainPoint, ProductTalk
+from conversations.models import Conversation, Customer, PainPoint, ProductTalk, TalkBand
 
 SHOWN_HERE_ONLY = (
     "Pain points and proposals are not changed in the admin: the rep changes them on "
@@ -104,9 +104,36 @@ class ConversationAdminForm(forms.ModelForm):
 @admin.register(Conversation)
 class ConversationAdmin(admin.ModelAdmin):
     form = ConversationAdminForm
-    list_display = ["customer", "rep", "occurred_at", "status", "kind", "figures_source"]
-    list_filter = ["status", "kind", "channel", "figures_source"]
+    list_display = [
+        "customer",
+        "rep",
+        "occurred_at",
+        "status",
+        "kind",
+        "call_type",
+        "figures_source",
+    ]
+    list_filter = ["status", "kind", "call_type", "channel", "figures_source"]
     list_select_related = ["customer", "rep"]
     raw_id_fields = ["rep", "customer"]
     date_hierarchy = "occurred_at"
     inlines = [PainPointInline, ProductTalkInline]
+
+
+@admin.register(TalkBand)
+class TalkBandAdmin(admin.ModelAdmin):
+    """A team's own bands; a kind of call without a row uses the research defaults."""
+
+    list_display = [
+        "team",
+        "call_type",
+        "listening_min",
+        "listening_max",
+        "monologue_max",
+        "story_min",
+        "questions_min",
+        "questions_max",
+        "patience_min",
+    ]
+    list_filter = ["team", "call_type"]
+    list_select_related = ["team"]

@@ -27,6 +27,11 @@ class DashboardFilterForm(PlainLabels, forms.Form):
         choices=[("", "Both"), *Conversation.Kind.choices],
         required=False,
     )
+    call = forms.ChoiceField(
+        label="Kind of call",
+        choices=[("", "Every kind"), *Conversation.CallType.choices],
+        required=False,
+    )
     source = forms.ChoiceField(
         label="Figures from",
         choices=[("", "Any source"), *Conversation.Source.choices],
@@ -70,3 +75,7 @@ class DashboardFilterForm(PlainLabels, forms.Form):
     @property
     def chosen_source(self) -> str:
         return self._valid("source")
+
+    @property
+    def chosen_call_type(self) -> str:
+        return self._valid("call")

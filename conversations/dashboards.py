@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
+from conversations.metrics import per_hour
 from conversations.models import Conversation
 
 MEASURED = (Conversation.Source.TRACKED, Conversation.Source.TRANSCRIPT)
@@ -54,7 +55,12 @@ class Period:
 
 def _figure_sums() -> dict[str, Any]:
     with_figures = Q(figures_source__gt="")
+    talk = F("customer_talk") + F("rep_question") + F("rep_pitch") + F("rep_other")
+    # First: later keys reuse the names of the fields they sum, and an expression after
+    # them would read the sum instead of the field.
     return {
+        # Talk of the conversations that counted questions, for questions per hour.
+        "questions_talk": Sum(talk, filter=Q(questions_asked__isnull=False)),
         "conversations": Count("pk"),
         "with_figures": Count("pk", filter=with_figures),
         "customer_talk": Sum("customer_talk", filter=with_figures),
@@ -66,6 +72,14 @@ def _figure_sums() -> dict[str, Any]:
         "pain_points_total": Sum("pain_point_count"),
         "questions_total": Sum("questions_asked"),
         "questions_known": Count("questions_asked"),
+        "monologue_total": Sum("longest_rep_monologue"),
+        "monologue_known": Count("longest_rep_monologue"),
+        "story_total": Sum("longest_customer_story"),
+        "story_known": Count("longest_customer_story"),
+        # Pooled over pauses, not conversations: sum of pauses / number of pauses.
+        "patience_total": Sum(F("patience") * F("patience_pauses")),
+        "patience_pauses": Sum("patience_pauses", filter=Q(patience__isnull=False)),
+        "patience_known": Count("patience"),
         "last_activity": Max("occurred_at"),
     }
 
@@ -83,6 +97,14 @@ class Summary:
     pain_points_total: int = 0
     questions_total: int = 0
     questions_known: int = 0
+    questions_talk: float = 0.0
+    monologue_total: float = 0.0
+    monologue_known: int = 0
+    story_total: float = 0.0
+    story_known: int = 0
+    patience_total: float = 0.0
+    patience_pauses: int = 0
+    patience_known: int = 0
     last_activity: datetime | None = None
 
     @classmethod
@@ -121,6 +143,28 @@ class Summary:
         return self.rep_pitch / self.total_talk if self.total_talk else None
 
     @property
+    def talk_share(self) -> float | None:
+        listening = self.listening_ratio
+        return None if listening is None else 1 - listening
+
+    @property
+    def question_rate(self) -> float | None:
+        return per_hour(self.questions_total if self.questions_known else None, self.questions_talk)
+
+    @property
+    def monologue(self) -> float | None:
+        """The average of each conversation's longest monologue, as Gong reports it."""
+        return self.monologue_total / self.monologue_known if self.monologue_known else None
+
+    @property
+    def story(self) -> float | None:
+        return self.story_total / self.story_known if self.story_known else None
+
+    @property
+    def patience(self) -> float | None:
+        return self.patience_total / self.patience_pauses if self.patience_pauses else None
+
+    @property
     def diagnosed_first_rate(self) -> float | None:
         return self.diagnosed_yes / self.diagnosed_known if self.diagnosed_known else None
 
@@ -138,11 +182,14 @@ def in_period(
     *,
     kind: str = "",
     source: str = "",
+    call_type: str = "",
 ) -> QuerySet[Conversation]:
     start, end = period.bounds()
     conversations = conversations.logged().filter(occurred_at__gte=start, occurred_at__lt=end)
     if kind:
         conversations = conversations.filter(kind=kind)
+    if call_type:
+        conversations = conversations.filter(call_type=call_type)
     if source:
         conversations = conversations.filter(figures_source=source)
     return conversations
@@ -150,6 +197,12 @@ def in_period(
 
 def summary(conversations: QuerySet[Conversation]) -> Summary:
     return Summary.from_row(conversations.order_by().aggregate(**_figure_sums()))
+
+
+def summary_per_call_type(conversations: QuerySet[Conversation]) -> dict[str, Summary]:
+    """One summary per kind of call (one query); their total is the overall summary."""
+    rows = conversations.order_by().values("call_type").annotate(**_figure_sums())
+    return {row["call_type"]: Summary.from_row(row) for row in rows}
 
 
 def summary_per_rep(conversations: QuerySet[Conversation]) -> dict[int, Summary]:

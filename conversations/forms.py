@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 # A clock a few minutes fast on the phone should not turn "just now" into "the future".
 FUTURE_GRACE = timedelta(minutes=10)
 MAX_DURATION_MINUTES = 8 * 60
+CALL_TYPE_HELP = "It picks the team's bands the figures are compared with."
 ESTIMATE_FIELDS = ["estimate_customer", "estimate_asking", "estimate_pitching", "estimate_other"]
 
 
@@ -80,6 +81,14 @@ class StartForm(PlainLabels, forms.Form):
         initial=Conversation.Kind.REAL,
         widget=forms.RadioSelect,
     )
+    call_type = forms.ChoiceField(
+        label="Kind of call",
+        choices=Conversation.CallType.choices,
+        initial=Conversation.CallType.DISCOVERY,
+        # A form sent from a page older than this field still saves, as a discovery call.
+        required=False,
+        help_text=CALL_TYPE_HELP,
+    )
     purpose = forms.CharField(max_length=300, required=False)
     plan_their_world = forms.CharField(
         label="What I know about their world",
@@ -102,6 +111,9 @@ class StartForm(PlainLabels, forms.Form):
         if not planning:
             del self.fields["plan_their_world"]
             del self.fields["plan_questions"]
+
+    def clean_call_type(self) -> str:
+        return self.cleaned_data["call_type"] or Conversation.CallType.DISCOVERY
 
     def clean_occurred_at(self):
         value = self.cleaned_data["occurred_at"]
@@ -141,6 +153,7 @@ class LogForm(VersionedEditForm, PlainLabels, forms.ModelForm):
             "occurred_at",
             "channel",
             "kind",
+            "call_type",
             "purpose",
             "outcome",
             "next_step",
@@ -167,6 +180,8 @@ class LogForm(VersionedEditForm, PlainLabels, forms.ModelForm):
         self.finishing = finishing
         self.fields["customer"].queryset = Customer.objects.filter(rep=self.instance.rep)
         self.fields["customer"].empty_label = None
+        self.fields["call_type"].required = False
+        self.fields["call_type"].help_text = CALL_TYPE_HELP
         self.fields["duration_minutes"].widget.attrs.update(min=1, max=MAX_DURATION_MINUTES)
         self.fields["duration_minutes"].help_text = "Roughly is fine."
         for name in ESTIMATE_FIELDS:
@@ -183,6 +198,10 @@ class LogForm(VersionedEditForm, PlainLabels, forms.ModelForm):
         if self.finishing or not self.instance.is_draft:
             not_in_future(value)
         return value
+
+    def clean_call_type(self) -> str:
+        # A page from before the kind of call existed sends none: keep what is stored.
+        return self.cleaned_data["call_type"] or self.instance.call_type
 
     def clean_duration_minutes(self):
         value = self.cleaned_data["duration_minutes"]

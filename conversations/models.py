@@ -4,6 +4,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -30,6 +32,8 @@ FIGURE_FIELDS = (
     "longest_rep_monologue",
     "longest_customer_story",
     "interactivity",
+    "patience",
+    "patience_pauses",
 )
 
 
@@ -160,6 +164,14 @@ class Conversation(VersionedModel):
         TRACKED = "tracked", "Tracked"
         TRANSCRIPT = "transcript", "Transcript"
 
+    class CallType(models.TextChoices):
+        """What the call was for: it picks the team's bands for the figures."""
+
+        DISCOVERY = "discovery", "Discovery"
+        DEMO = "demo", "Demo"
+        FOLLOW_UP = "follow_up", "Follow-up"
+        PRACTICE = "practice", "Practice"
+
     rep = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversations"
     )
@@ -174,6 +186,9 @@ class Conversation(VersionedModel):
     channel = models.CharField(max_length=10, choices=Channel, default=Channel.VIDEO)
     kind = models.CharField("real or practice", max_length=10, choices=Kind, default=Kind.REAL)
     purpose = models.CharField(max_length=300, blank=True)
+    call_type = models.CharField(
+        "kind of call", max_length=10, choices=CallType, default=CallType.DISCOVERY
+    )
 
     plan_their_world = models.TextField(
         "what I know about their world", blank=True, max_length=TEXT_LIMIT
@@ -204,6 +219,10 @@ class Conversation(VersionedModel):
     longest_rep_monologue = models.FloatField(null=True, blank=True)
     longest_customer_story = models.FloatField(null=True, blank=True)
     interactivity = models.FloatField(null=True, blank=True)
+    # Average pause before the rep answers the customer, and how many pauses it averages
+    # (so dashboards can pool it); None when the source cannot time a pause.
+    patience = models.FloatField(null=True, blank=True)
+    patience_pauses = models.PositiveIntegerField(default=0)
     pain_point_count = models.PositiveSmallIntegerField(default=0)
 
     # The live tracker's run id, so a retried save of the same run is not applied twice.
@@ -265,6 +284,8 @@ class Conversation(VersionedModel):
             longest_rep_monologue=self.longest_rep_monologue,
             longest_customer_story=self.longest_customer_story,
             interactivity=self.interactivity,
+            patience=self.patience,
+            patience_pauses=self.patience_pauses,
         )
 
     def store_figures(self, figures: TalkFigures | None, source: str) -> None:
@@ -281,6 +302,8 @@ class Conversation(VersionedModel):
         self.longest_rep_monologue = figures.longest_rep_monologue if figures else None
         self.longest_customer_story = figures.longest_customer_story if figures else None
         self.interactivity = figures.interactivity if figures else None
+        self.patience = figures.patience if figures else None
+        self.patience_pauses = figures.patience_pauses if figures else 0
 
     def refresh_estimated_figures(self) -> None:
         """Figures from the rep's own split, unless measured figures already exist."""
@@ -474,3 +497,54 @@ class CoachingNote(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class TalkBand(models.Model):
+    """A team's healthy range of each figure for one kind of call.
+
+    A team without a row for a kind uses the defaults of conversations/bands.py, which
+    say where each number comes from; the row exists once a manager changes them."""
+
+    team = models.ForeignKey("salesheart.Team", on_delete=models.CASCADE, related_name="bands")
+    call_type = models.CharField(
+        "kind of call", max_length=10, choices=Conversation.CallType.choices
+    )
+    listening_min = models.PositiveSmallIntegerField(
+        "listening from (%)", validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    listening_max = models.PositiveSmallIntegerField(
+        "listening up to (%)", validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    monologue_max = models.PositiveSmallIntegerField(
+        "longest monologue at most (seconds)", validators=[MaxValueValidator(3600)]
+    )
+    story_min = models.PositiveSmallIntegerField(
+        "longest customer story at least (seconds)", validators=[MaxValueValidator(3600)]
+    )
+    questions_min = models.PositiveSmallIntegerField(
+        "questions from", validators=[MaxValueValidator(200)]
+    )
+    questions_max = models.PositiveSmallIntegerField(
+        "questions up to", validators=[MaxValueValidator(200)]
+    )
+    patience_min = models.FloatField(
+        "patience at least (seconds)", validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "call_type"], name="one_band_per_call_type")
+        ]
+        ordering = ["team", "call_type"]
+
+    def __str__(self) -> str:
+        return f"{self.team}: {self.get_call_type_display()}"
+
+    def clean(self) -> None:
+        errors = {}
+        for low, high in [("listening_min", "listening_max"), ("questions_min", "questions_max")]:
+            low_value, high_value = getattr(self, low), getattr(self, high)
+            if low_value is not None and high_value is not None and low_value > high_value:
+                errors[high] = "The upper end is below the lower end."
+        if errors:
+            raise ValidationError(errors)

@@ -23,13 +23,14 @@ from conversations.models import (
     Customer,
     PainPoint,
     ProductTalk,
+    TalkBand,
     TalkSegment,
     Transcript,
 )
 from conversations.transcripts import cue_kinds, parse_transcript
 
 if TYPE_CHECKING:
-    from salesheart.models import User
+    from salesheart.models import Team, User
 
 NO_PAIN_POINT_YET = (
     "Record what the customer told you first: add at least one pain point "
@@ -78,6 +79,7 @@ def conversation_start(
     occurred_at: datetime,
     channel: str = Conversation.Channel.VIDEO,
     kind: str = Conversation.Kind.REAL,
+    call_type: str = Conversation.CallType.DISCOVERY,
     purpose: str = "",
     plan_their_world: str = "",
     plan_questions: str = "",
@@ -90,6 +92,7 @@ def conversation_start(
         occurred_at=occurred_at,
         channel=channel,
         kind=kind,
+        call_type=call_type,
         purpose=purpose,
         plan_their_world=plan_their_world,
         plan_questions=plan_questions,
@@ -258,16 +261,25 @@ def conversation_refresh_figures(*, conversation: Conversation) -> Conversation:
         conversation.save(update_fields=REFRESHED_FIELDS)
         return conversation
     heard_at = list(conversation.pain_points.values_list("heard_at", flat=True))
+    source = segments[0].source
     figures = figures_from_segments(
         [Segment(kind=s.kind, start=s.start, end=s.end, text=s.text) for s in segments],
         pain_points_heard_at=heard_at,
+        # Pauses are timed only by a transcript's own timestamps: the tracker's segments
+        # touch at every key press, and an untimed transcript's durations are guesses.
+        timed=source == Conversation.Source.TRANSCRIPT
+        and bool(
+            Transcript.objects.filter(conversation=conversation)
+            .values_list("timed", flat=True)
+            .first()
+        ),
     )
     if figures.diagnosed_first is False and not any(t is not None for t in heard_at) and heard_at:
         # Pain points logged by hand carry no moment: whether they came before the
         # pitch cannot be told from this timeline, so say nothing rather than "no".
         figures = replace(figures, diagnosed_first=None)
     conversation.pain_point_count = len(heard_at)
-    conversation.store_figures(figures, segments[0].source)
+    conversation.store_figures(figures, source)
     conversation.save(update_fields=REFRESHED_FIELDS)
     return conversation
 
@@ -503,3 +515,13 @@ def transcript_delete_raw(*, transcript: Transcript, words_too: bool = False) ->
             text=""
         ).update(text="")
     return transcript
+
+
+@transaction.atomic
+def team_bands_save(*, team: Team, bands: dict[str, dict[str, float]]) -> list[TalkBand]:
+    """Store a team's bands for each kind of call given (call type -> TalkBand values)."""
+    saved = []
+    for call_type, values in bands.items():
+        band, _ = TalkBand.objects.update_or_create(team=team, call_type=call_type, defaults=values)
+        saved.append(band)
+    return saved

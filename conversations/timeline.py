@@ -6,8 +6,12 @@ in a fixed 1000-wide viewBox so the SVG scales to any screen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from django.urls import reverse
+
+from conversations.metrics import Segment, figures_from_segments
 
 if TYPE_CHECKING:
     from conversations.models import Conversation, PainPoint, TalkSegment
@@ -43,6 +47,30 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class Moment:
+    """A figure's place on the timeline: a highlight in the drawing and a link target."""
+
+    key: str  # "monologue", "story", "first-pitch", "first-pain"
+    name: str
+    start: float
+    end: float
+    x: float
+    width: float
+    line_href: str = ""  # the transcript line it starts on, when there is one
+    line_text: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return f"moment-{self.key}"
+
+    @property
+    def label(self) -> str:
+        if self.end > self.start:
+            return f"{self.name}: {clock(self.start)}–{clock(self.end)}"
+        return f"{self.name}: {clock(self.start)}"
+
+
+@dataclass(frozen=True)
 class Timeline:
     bars: list[Bar]
     pain_markers: list[Marker]
@@ -56,6 +84,10 @@ class Timeline:
     row_height: int = ROW_HEIGHT
     customer_y: int = CUSTOMER_ROW_Y
     rep_y: int = REP_ROW_Y
+    moments: list[Moment] = field(default_factory=list)
+
+    def moment(self, key: str) -> Moment | None:
+        return next((moment for moment in self.moments if moment.key == key), None)
 
 
 def clock(seconds: float) -> str:
@@ -131,4 +163,59 @@ def build_timeline(
         length=length,
         summary=" ".join(parts),
         end_label=clock(length),
+        moments=timeline_moments(conversation, drawable, pain_points, scale),
     )
+
+
+def timeline_moments(
+    conversation: Conversation,
+    segments: list[TalkSegment],
+    pain_points: list[PainPoint],
+    scale: float,
+) -> list[Moment]:
+    """Where the longest monologue and story, the first pain point and the first pitch
+    are, found by the same rules as the stored figures (conversations/metrics.py)."""
+    figures = figures_from_segments(
+        Segment(kind=s.kind, start=s.start, end=s.end, text=s.text) for s in segments
+    )
+    transcript = bool(segments) and segments[0].source == "transcript"
+    lines_url = reverse("conversations:transcript_timeline", args=[conversation.pk])
+
+    def line_href(segment: TalkSegment | None) -> str:
+        return f"{lines_url}#segment-{segment.pk}" if transcript and segment else ""
+
+    def starting(at: float, rep: bool) -> TalkSegment | None:
+        return next((s for s in segments if s.start == at and s.is_rep == rep), None)
+
+    found: list[tuple[str, str, float, float, TalkSegment | None]] = []
+    if span := figures.longest_rep_monologue_span:
+        found.append(
+            ("monologue", "Longest monologue", span.start, span.end, starting(span.start, True))
+        )
+    if span := figures.longest_customer_story_span:
+        found.append(
+            ("story", "Longest customer story", span.start, span.end, starting(span.start, False))
+        )
+    heard = [p for p in pain_points if p.heard_at is not None]
+    if heard:
+        first = min(heard, key=lambda p: p.heard_at)
+        line = next((s for s in segments if s.pain_point_id == first.pk), None) or next(
+            (s for s in segments if not s.is_rep and s.start <= first.heard_at < s.end), None
+        )
+        found.append(("first-pain", "First pain point", first.heard_at, first.heard_at, line))
+    pitch = next((s for s in segments if s.kind == "pitch"), None)
+    if pitch:
+        found.append(("first-pitch", "First pitch", pitch.start, pitch.start, pitch))
+    return [
+        Moment(
+            key,
+            name,
+            start,
+            end,
+            start * scale,
+            max((end - start) * scale, 2.0),
+            line_href(line),
+            line.text[:200] if transcript and line else "",
+        )
+        for key, name, start, end, line in found
+    ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from conversations.views import (
+    bands,
     conversations,
     customers,
     dashboards,
@@ -67,6 +68,7 @@ urlpatterns = [
     path("dashboard/export.csv", dashboards.rep_export, name="dashboard_export"),
     path("team/", dashboards.team_dashboard, name="team_dashboard"),
     path("team/export.csv", dashboards.team_export, name="team_export"),
+    path("team/bands/", bands.team_bands, name="team_bands"),
     path(
         "team/reps/<int:rep_id>/",
         dashboards.rep_dashboard_for_manager,

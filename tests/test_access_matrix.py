@@ -395,6 +395,8 @@ EXPECTED: dict[str, Entry] = {
     # Conversations: manager pages --------------------------------------------------------
     "conversations:team_dashboard": Entry(for_managers(200), NOT_ALLOWED),
     "conversations:team_export": Entry(for_managers(200), NOT_ALLOWED),
+    # An empty post is refused by the form (200 with its messages): nothing is saved.
+    "conversations:team_bands": Entry(for_managers(200), for_managers(200)),
     # Rita is in North: South's manager is told she does not exist.
     "conversations:rep_dashboard_for_manager": on_rita_as_rep(
         who(403, manager=200, other_manager=404)
@@ -607,7 +609,14 @@ def test_missing_is_404_for_whoever_could_use_the_real_one(client, scenario, nam
     assert snapshot(scenario) == before
 
 
-@pytest.mark.parametrize("name", ["conversations:team_dashboard", "conversations:team_export"])
+TEAM_PAGES = [
+    "conversations:team_dashboard",
+    "conversations:team_export",
+    "conversations:team_bands",
+]
+
+
+@pytest.mark.parametrize("name", TEAM_PAGES)
 def test_a_manager_cannot_pick_another_managers_team(client, scenario, name):
     """The team pages take the team from the query string: South's manager asking for North."""
     sign_in(client, scenario, "other_manager")

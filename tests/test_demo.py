@@ -92,3 +92,21 @@ def test_the_demo_keeps_the_pain_first_rule(db):
     run_demo()
     assert Conversation.objects.logged().exists()
     assert breaches_of_the_rule() == []
+
+
+def test_the_demo_shows_every_band_position_on_its_recorded_calls(db):
+    from conversations.bands import bands_for
+    from conversations.readouts import conversation_readouts
+
+    run_demo()
+    seen: dict[str, set[str]] = {}
+    for call in Conversation.objects.filter(figures_source="transcript").select_related("rep"):
+        bands = bands_for(call.rep.team)[call.call_type]
+        for readout in conversation_readouts(call, bands):
+            seen.setdefault(readout.key, set()).add(readout.position)
+    assert {"below", "within", "above"} <= seen["listening"]
+    assert {"below", "within", "above"} <= seen["questions"]
+    assert {"within", "above"} <= seen["monologue"]
+    assert {"below", "within"} <= seen["story"]
+    assert {"below", "within"} <= seen["patience"]
+    assert Conversation.objects.filter(call_type=Conversation.CallType.DEMO).exists()

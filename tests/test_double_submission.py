@@ -414,6 +414,7 @@ NOT_A_CREATE = {
     "conversations:pain_point_edit": "edits one row",
     "conversations:proposal_edit": "edits one row",
     "conversations:segment_retag": "sets a line's kind",
+    "conversations:team_bands": "sets the team's bands (update_or_create per kind of call)",
     "reflections:exercise_edit": "edits one row",
     "reflections:autosave": "overwrites the draft",
     # Removals and flags: a second post finds it done already (or gone: 404).

@@ -263,6 +263,8 @@ NOT_EDITS = {
     "conversations:tracker_save": "a measured run: its own id makes a retry a no-op",
     "conversations:transcript_speakers": "who sells, a choice that rebuilds the timeline",
     "conversations:segment_retag": "one click on one line: the last click is what is shown",
+    # Not versioned yet: two managers saving the same team's bands at once, the last wins.
+    "conversations:team_bands": "team settings that only the team's managers change",
 }
 
 

@@ -9,10 +9,13 @@ import pytest
 from conversations.metrics import (
     Kind,
     Segment,
+    Span,
     TalkFigures,
     figures_from_segments,
     format_listening_to_pitching,
+    is_acknowledgement,
     is_rep_kind,
+    per_hour,
 )
 
 # R for the rep's other talk: ruff refuses a variable named O.
@@ -76,10 +79,10 @@ def test_silence_inside_a_monologue_is_not_part_of_it():
 
 
 def test_a_customer_segment_between_rep_segments_ends_the_monologue():
-    figures = figures_from_segments([seg(Q, 0, 10), seg(C, 10, 11), seg(P, 11, 23)])
+    figures = figures_from_segments([seg(Q, 0, 10), seg(C, 10, 12), seg(P, 12, 24)])
 
     assert figures.longest_rep_monologue == 12
-    assert figures.longest_customer_story == 1
+    assert figures.longest_customer_story == 2
 
 
 def test_any_rep_kind_continues_a_monologue_and_is_no_speaker_switch():
@@ -320,3 +323,170 @@ def test_the_estimate_path_is_unchanged():
 def test_unknown_figures_are_shown_as_a_dash():
     assert format_listening_to_pitching(None, 10.0) == "–"
     assert format_listening_to_pitching(10.0, None) == "–"
+
+
+def said(kind: str, start: float, end: float, text: str) -> Segment:
+    return Segment(kind=kind, start=start, end=end, text=text)
+
+
+def test_a_short_mm_hmm_from_the_customer_does_not_end_the_monologue():
+    figures = figures_from_segments([seg(P, 0, 60), seg(C, 60, 61), seg(P, 61, 121)])
+
+    # 120 s of the rep's voice; the customer's second counts in the shares only.
+    assert figures.longest_rep_monologue == 120
+    assert figures.customer_talk == 1
+    assert figures.longest_rep_monologue_span == Span(0, 121)
+
+
+def test_a_customer_segment_of_one_and_a_half_seconds_is_a_turn():
+    figures = figures_from_segments([seg(P, 0, 60), seg(C, 60, 61.5), seg(P, 61.5, 121.5)])
+
+    assert figures.longest_rep_monologue == 60
+    assert figures.longest_customer_story == 1.5
+
+
+def test_the_reps_right_does_not_end_the_customers_story():
+    figures = figures_from_segments(
+        [seg(C, 0, 120), seg(Q, 121, 122), seg(C, 122, 242), seg(Q, 243, 250)]
+    )
+
+    assert figures.longest_customer_story == 240
+    assert figures.longest_customer_story_span == Span(0, 242)
+    assert figures.longest_rep_monologue == 7
+
+
+def test_several_back_channels_in_a_row_do_not_end_the_story():
+    figures = figures_from_segments(
+        [seg(C, 0, 50), seg(Q, 50, 51), seg(C, 51, 52), seg(R, 52, 53), seg(C, 53, 103)]
+    )
+
+    assert figures.longest_customer_story == 101
+
+
+def test_an_acknowledgement_line_of_a_transcript_is_a_back_channel_however_long():
+    figures = figures_from_segments(
+        [
+            said(C, 0, 60, "We lose two days every month closing the books."),
+            said(R, 60, 63, "Right, right."),
+            said(C, 63, 90, "And the auditors find the same mistakes every year."),
+            said(R, 90, 93, "Mm-hmm, I see."),
+            said(C, 93, 120, "So the team dreads the quarter end."),
+            said(Q, 120, 130, "What does that cost you?"),
+        ]
+    )
+
+    assert figures.longest_customer_story == 114
+    # The acknowledgements were passed over: the only rep turn is the question.
+    assert figures.longest_rep_monologue == 10
+
+
+def test_a_line_with_words_beyond_acknowledgements_takes_the_floor():
+    figures = figures_from_segments(
+        [
+            said(C, 0, 60, "We lose two days every month."),
+            said(R, 60, 63, "Right, and who does it?"),
+            said(C, 63, 90, "Two of us."),
+        ]
+    )
+
+    assert figures.longest_customer_story == 60
+    assert figures.longest_rep_monologue == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mm-hmm.", True),
+        ("mhm", True),
+        ("Yeah, yeah.", True),
+        ("Okay, I see", True),
+        ("I see.", True),
+        ("That makes sense!", True),
+        ("Uh huh", True),
+        ("Right, and who does it?", False),
+        ("", False),
+        ("No.", False),
+        ("yeah yeah yeah yeah yeah", False),
+    ],
+)
+def test_acknowledgements_are_a_defined_set(text, expected):
+    assert is_acknowledgement(text) is expected
+
+
+def test_back_channels_before_a_real_turn_open_that_turn():
+    # The rep's "okay" is the start of the answer: the rep took the floor at 100.5.
+    figures = figures_from_segments([seg(C, 0, 100), seg(R, 100.5, 101), seg(Q, 101, 110)])
+
+    assert figures.longest_rep_monologue == 9.5
+    assert figures.longest_rep_monologue_span == Span(100.5, 110)
+    assert figures.patience == pytest.approx(0.5)
+
+
+def test_back_channels_still_count_as_switches_for_interactivity():
+    figures = figures_from_segments([seg(P, 0, 59), seg(C, 59, 60), seg(P, 60, 120)])
+
+    # Two switches in two minutes of talk.
+    assert figures.interactivity == pytest.approx(1.0)
+
+
+def test_patience_is_the_average_pause_before_the_rep_answers_the_customer():
+    figures = figures_from_segments(
+        [
+            seg(Q, 0, 10),
+            seg(C, 11, 40),  # the customer waited 1 s: not the rep's patience
+            seg(Q, 42, 50),  # 2 s after the customer stopped
+            seg(C, 50, 80),
+            seg(P, 79, 90),  # started before the customer finished: 0 s
+            seg(C, 91, 120),
+            seg(Q, 121, 130),  # 1 s
+        ]
+    )
+
+    assert figures.patience == pytest.approx(1.0)
+    assert figures.patience_pauses == 3
+
+
+def test_a_customer_mm_hmm_is_not_the_customer_stopping():
+    figures = figures_from_segments(
+        [seg(C, 0, 30), seg(Q, 30.5, 31), seg(C, 31, 60), seg(P, 62, 90)]
+    )
+
+    # The rep's half-second "mm" is a back-channel; the answer came 2 s after 60.
+    assert figures.patience == pytest.approx(2.0)
+    assert figures.patience_pauses == 1
+
+
+def test_a_gap_longer_than_a_break_is_no_pause():
+    figures = figures_from_segments([seg(C, 0, 30), seg(Q, 45, 50), seg(C, 50, 60)])
+
+    assert figures.patience is None
+    assert figures.patience_pauses == 0
+
+
+def test_patience_is_not_measured_from_an_untimed_source():
+    figures = figures_from_segments([seg(C, 0, 30), seg(Q, 32, 40)], timed=False)
+
+    assert figures.patience is None
+    assert figures.longest_customer_story == 30
+
+
+def test_talk_share_is_the_reps_part_of_all_talk():
+    figures = figures_from_segments(NORMAL)
+
+    assert figures.talk_share == pytest.approx(1 / 3)
+    assert figures.talk_share + figures.listening_ratio == pytest.approx(1.0)
+
+
+def test_question_rate_is_questions_per_hour_of_talk():
+    figures = figures_from_segments(NORMAL)
+
+    # 3 questions in 180 s of talk.
+    assert figures.question_rate == pytest.approx(60.0)
+    assert per_hour(None, 100) is None
+    assert per_hour(3, 0) is None
+
+
+def test_the_longest_of_equal_runs_is_the_first():
+    figures = figures_from_segments([seg(P, 0, 30), seg(C, 30, 40), seg(P, 40, 70)])
+
+    assert figures.longest_rep_monologue_span == Span(0, 30)

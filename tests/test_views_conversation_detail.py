@@ -22,8 +22,8 @@ LIST_URL = reverse("conversations:list")
 # points with what answers them, its talk segments and transcript (for the timeline), its
 # coaching notes with their authors,
 # proposals with what they answer, then the session saved on every request: the same at any
-# number of pain points and proposals.
-DETAIL_QUERY_BOUND = 14
+# number of pain points and proposals; and the team's bands per kind of call.
+DETAIL_QUERY_BOUND = 15
 
 
 def url(name: str, conversation: Conversation) -> str:
@@ -146,7 +146,8 @@ def test_the_talk_figures_show_their_source_and_the_teams_band(signed_in, conver
     html = signed_in.get(url("detail", conversation)).content.decode()
     assert "Source: <strong>Estimated</strong>: your own split of the talk." in html
     assert "Team target: 50–64 % listening." in html
-    assert "<dt>Listening ratio</dt><dd>60 %</dd>" in html
+    assert '<span class="readout-value">60 %</span>' in html
+    assert "Measured: estimated" in html
     assert "<dt>Pitch share</dt><dd>20 %</dd>" in html
     # 40 minutes: 60 % is 24 minutes of the customer, 20 % is 8 minutes of pitch.
     assert "<dt>Customer talking</dt><dd>24 min 00 s</dd>" in html

@@ -26,17 +26,19 @@ MY_CSV = reverse("conversations:dashboard_export")
 # Measured, the same at 2 and at 60 conversations per rep (SQLite and PostgreSQL):
 # session, user, the user's managed teams (role check), the rep's team, figures per week, in
 # all, per source, estimate against measured, coaching notes with authors and customers, recent
-# conversations with customers, reflections due, then the session saved (savepoint, update,
+# conversations with customers, reflections due, the team's bands per kind of call ("in all"
+# is now one row per kind of call, added up), then the session saved (savepoint, update,
 # release).
-REP_DASHBOARD_QUERIES = 14
+REP_DASHBOARD_QUERIES = 15
 # Session, user, managed team ids, the chosen team, its members, figures per rep, per rep and
 # week (the team's totals and trend are added up from those), the teams for the switcher, then
-# the session saved (three).
+# the session saved (three). The team's bands are read only when a kind of call is chosen.
 TEAM_DASHBOARD_QUERIES = 11
 # Session, user, managed team ids, the rep within those teams, figures per week, in all, per
 # source, estimate against measured, the rep's own managed team ids (for the scoping of their
-# recent conversations), coaching notes, the conversations of the period, the session saved.
-DRILL_DOWN_QUERIES = 14
+# recent conversations), coaching notes, the conversations of the period, the team's bands
+# per kind of call, the session saved.
+DRILL_DOWN_QUERIES = 15
 
 
 def drill_down(rep: User) -> str:

@@ -13,8 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from conversations import services
 from conversations.access import get_conversation_for_user, get_deleted_conversation_for_user
+from conversations.bands import bands_for
 from conversations.forms import CoachingNoteForm, ConversationFilterForm, StartForm
 from conversations.models import Conversation, Customer, Transcript
+from conversations.readouts import conversation_readouts
 from conversations.timeline import build_timeline
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
@@ -101,6 +103,7 @@ def start_from_form(request: AuthenticatedHttpRequest, form: StartForm) -> Conve
         occurred_at=data["occurred_at"],
         channel=data["channel"],
         kind=data["kind"],
+        call_type=data["call_type"],
         purpose=data["purpose"],
         plan_their_world=data.get("plan_their_world", ""),
         plan_questions=data.get("plan_questions", ""),
@@ -134,6 +137,10 @@ def detail_page(
     product_talks = conversation.product_talks.prefetch_related("answers")
     segments = list(conversation.segments.all())
     notes = list(conversation.coaching_notes.select_related("author"))
+    team = conversation.rep.team
+    timeline = build_timeline(conversation, segments, pain_points)
+    transcript = Transcript.objects.filter(conversation=conversation).first()
+    call_bands = bands_for(team)[conversation.call_type]
     return render(
         request,
         "conversations/detail.html",
@@ -142,14 +149,19 @@ def detail_page(
             "pain_points": pain_points,
             "product_talks": product_talks,
             "can_edit": conversation.rep_id == request.user.pk,
-            "team": conversation.rep.team,
-            "timeline": build_timeline(conversation, segments, pain_points),
+            "team": team,
+            "timeline": timeline,
+            "call_bands": call_bands,
+            "can_manage_bands": team is not None and team.pk in request.user.managed_team_ids,
+            "readouts": conversation_readouts(
+                conversation, call_bands, timeline=timeline, transcript=transcript
+            ),
             "notes": notes,
             "notes_saved_at": max((n.created_at for n in notes), default=conversation.created_at),
             "note_form": note_form
             or CoachingNoteForm(length=segments[-1].end if segments else None),
             "can_coach": can_coach(request.user, conversation),
-            "transcript": Transcript.objects.filter(conversation=conversation).first(),
+            "transcript": transcript,
             "nav": "conversations" if conversation.rep_id == request.user.pk else "team",
         },
     )

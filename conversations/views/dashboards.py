@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from conversations import dashboards
+from conversations.bands import bands_for
 from conversations.charts import line_chart, sparkline
 from conversations.dashboard_forms import DashboardFilterForm
 from conversations.metrics import format_listening_to_pitching
 from conversations.models import CoachingNote, Conversation
+from conversations.readouts import summary_readouts
 from reflections.models import Assignment
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.models import Team, User
@@ -41,13 +43,20 @@ SORTABLE = {
 
 def rep_figures(rep: User, filters: DashboardFilterForm) -> dict[str, Any]:
     period, kind, source = filters.chosen_period, filters.chosen_kind, filters.chosen_source
+    call_type = filters.chosen_call_type
     conversations = dashboards.in_period(
-        Conversation.objects.alive().filter(rep=rep), period, kind=kind, source=source
+        Conversation.objects.alive().filter(rep=rep),
+        period,
+        kind=kind,
+        source=source,
+        call_type=call_type,
     )
     team = rep.team
     band = team.listening_band if team else (50, 64)
     trend = dashboards.weekly(conversations, period)
-    overall = dashboards.summary(conversations)
+    per_call_type = dashboards.summary_per_call_type(conversations)
+    overall = dashboards.total(per_call_type.values())
+    bands = bands_for(team)
     sources = dict(
         conversations.filter(figures_source__gt="")
         .order_by()
@@ -81,6 +90,16 @@ def rep_figures(rep: User, filters: DashboardFilterForm) -> dict[str, Any]:
         ),
         "pitch_chart": line_chart(trend.weeks, trend.pitch),
         "estimate_gap": dashboards.estimate_vs_measured(conversations),
+        # Bands differ per kind of call, so pooled figures are read kind by kind.
+        "band_groups": [
+            (
+                bands[value],
+                per_call_type[value],
+                summary_readouts(per_call_type[value], bands[value]),
+            )
+            for value in Conversation.CallType.values
+            if value in per_call_type
+        ],
         "notes": CoachingNote.objects.filter(conversation__rep=rep, conversation__deleted_at=None)
         .select_related("author", "conversation__customer")
         .order_by("-created_at")[:5],
@@ -135,6 +154,7 @@ def rep_dashboard_for_manager(request: AuthenticatedHttpRequest, rep_id: int) ->
             filters.chosen_period,
             kind=filters.chosen_kind,
             source=filters.chosen_source,
+            call_type=filters.chosen_call_type,
         )
         .select_related("customer")
         .order_by("-occurred_at")[:50]
@@ -167,10 +187,13 @@ def team_rows(
         period,
         kind=filters.chosen_kind,
         source=filters.chosen_source,
+        call_type=filters.chosen_call_type,
     )
     per_rep = dashboards.summary_per_rep(conversations)
     trends = dashboards.weekly_per_rep(conversations, period)
     band = team.listening_band
+    call_type = filters.chosen_call_type
+    call_bands = bands_for(team)[call_type] if call_type else None
     rows = []
     for rep in members:
         summary = per_rep.get(rep.pk, dashboards.Summary())
@@ -189,7 +212,17 @@ def team_rows(
                 "summary": summary,
                 "sparkline": sparkline(trend.listening if trend else []),
                 "flags": flags,
-                "tone": tone(summary.listening_ratio, band),
+                "tone": tone(
+                    summary.listening_ratio,
+                    (
+                        round(call_bands.listening.low * 100),
+                        round(call_bands.listening.high * 100),
+                    )
+                    if call_bands
+                    else band,
+                ),
+                # Listening keeps its own column and target; these follow it.
+                "readouts": summary_readouts(summary, call_bands)[1:],
             }
         )
     team_trend = dashboards.Trend(period.weeks, [dashboards.Summary() for _ in period.weeks])
@@ -237,6 +270,8 @@ def team_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "listening_chart": line_chart(
                 trend.weeks, trend.listening, band=(band[0] / 100, band[1] / 100)
             ),
+            "call_type_choices": Conversation.CallType.choices,
+            "chosen_call_type": filters.chosen_call_type,
             "nav": "team",
         },
     )
@@ -327,6 +362,7 @@ def rep_export(
             filters.chosen_period,
             kind=filters.chosen_kind,
             source=filters.chosen_source,
+            call_type=filters.chosen_call_type,
         )
         .select_related("customer")
         .order_by("occurred_at")

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from conversations import services
+from conversations.bands import DEFAULT_BANDS
 from conversations.models import Conversation, Customer, PainPoint
 from reflections.demo import build_demo
 from salesheart.models import Team, User
@@ -30,15 +31,48 @@ class RepProfile:
     listening_end: int
     pitching: int
     description: str
+    # The recorded discovery call: how the rep runs it, so the anchored figures (questions,
+    # longest monologue and customer story, patience) land below, in and above their bands.
+    call: CallHabits
+
+
+@dataclass(frozen=True)
+class CallHabits:
+    questions: int  # question-and-answer rounds
+    story_parts: int  # the customer's long story, in ~20 s lines, with "Mm-hmm." between
+    monologue_parts: int  # the rep's pitch in one go, in ~25 s lines
+    pause: float  # seconds the rep waits after the customer stops
+    answer: float = 18.0  # seconds of each of the customer's answers
+    small_talk: float = 4.0  # seconds of the rep's opening
 
 
 REPS = [
-    RepProfile("rita", "Rita", "Osei", "North", 58, 62, 10, "listens well"),
-    RepProfile("ravi", "Ravi", "Mehta", "North", 34, 36, 38, "pitches early"),
-    RepProfile("rosa", "Rosa", "Lindqvist", "North", 45, 50, 22, "about average"),
-    RepProfile("sam", "Sam", "Achterberg", "South", 60, 57, 12, "listens well"),
-    RepProfile("sol", "Sol", "Ibáñez", "South", 30, 33, 42, "pitches early"),
-    RepProfile("sasha", "Sasha", "Novak", "South", 32, 59, 18, "improving fast"),
+    RepProfile(
+        "rita",
+        "Rita",
+        "Osei",
+        "North",
+        58,
+        62,
+        10,
+        "listens well",
+        CallHabits(12, 13, 4, 1.4, answer=10.0, small_talk=60.0),
+    ),
+    RepProfile(
+        "ravi", "Ravi", "Mehta", "North", 34, 36, 38, "pitches early", CallHabits(4, 2, 7, 0.3)
+    ),
+    RepProfile(
+        "rosa", "Rosa", "Lindqvist", "North", 45, 50, 22, "about average", CallHabits(9, 8, 5, 0.8)
+    ),
+    RepProfile(
+        "sam", "Sam", "Achterberg", "South", 60, 57, 12, "listens well", CallHabits(13, 22, 2, 1.2)
+    ),
+    RepProfile(
+        "sol", "Sol", "Ibáñez", "South", 30, 33, 42, "pitches early", CallHabits(3, 3, 8, 0.2)
+    ),
+    RepProfile(
+        "sasha", "Sasha", "Novak", "South", 32, 59, 18, "improving fast", CallHabits(18, 10, 2, 1.1)
+    ),
 ]
 MANAGERS = [("mara", "Mara", "Jensen", "North"), ("noah", "Noah", "Baptiste", "South")]
 TRAINER = ("tess", "Tess", "Whitfield")
@@ -104,6 +138,13 @@ PROPOSALS = [
     "Walked through the audit trail module.",
     "Offered a workshop to agree one set of definitions before any software.",
 ]
+PURPOSES = [
+    ("Discovery call", Conversation.CallType.DISCOVERY),
+    ("First meeting", Conversation.CallType.DISCOVERY),
+    ("Follow-up on their audit", Conversation.CallType.FOLLOW_UP),
+    ("Quarterly review", Conversation.CallType.FOLLOW_UP),
+    ("Product demo for their team", Conversation.CallType.DEMO),
+]
 OUTCOMES = [
     Conversation.Outcome.NEXT_MEETING,
     Conversation.Outcome.NEXT_MEETING,
@@ -141,27 +182,51 @@ PITCH_LINES = [
 OTHER_LINES = ["Thanks for making the time today.", "Shall we book the next call for Thursday?"]
 
 
-def demo_transcript(rep_name: str, customer_name: str, pitches_early: bool) -> str:
-    """A Zoom-style WebVTT of a discovery call: early pitchers open with the product."""
+STORY_LINES = [
+    "Let me tell you how last quarter went, because it explains a lot.",
+    "We had three big orders land in the same week, all keyed in by hand.",
+    "Two of them went out with the wrong quantities, and one customer walked.",
+    "Then month-end came and finance spent nine days reconciling the mess.",
+    "The board asked why margins dropped and nobody could answer with numbers.",
+    "My best coordinator told me she was tired of fixing other people's typos.",
+    "She left in March, and the person who replaced her needed two months to learn it all.",
+]
+BACKCHANNELS = ["Mm-hmm.", "Right.", "I see.", "Yeah."]
+
+
+def demo_transcript(
+    rep_name: str, customer_name: str, habits: CallHabits, *, pitches_early: bool = False
+) -> str:
+    """A Zoom-style WebVTT of a discovery call shaped by the rep's habits: how many
+    questions, how long the customer's story runs (with the rep's "mm-hmm" between its
+    lines, which does not end it), how long the rep pitches in one go, how long they wait.
+    Early pitchers open with the product."""
+    script: list[tuple[str, str, float]] = [("rep", OTHER_LINES[0], habits.small_talk)]
+    parts = range(habits.monologue_parts)
+    pitch = [("rep", PITCH_LINES[part % len(PITCH_LINES)], 25.0) for part in parts]
     if pitches_early:
-        script = [("rep", OTHER_LINES[0]), ("rep", PITCH_LINES[0]), ("rep", PITCH_LINES[1])]
-        script += [("customer", CUSTOMER_LINES[0]), ("rep", PITCH_LINES[2])]
-        script += [("customer", CUSTOMER_LINES[1]), ("rep", QUESTION_LINES[2])]
-        script += [("customer", CUSTOMER_LINES[7]), ("rep", PITCH_LINES[3])]
-        script += [("rep", OTHER_LINES[1])]
-    else:
-        script = [("rep", OTHER_LINES[0]), ("rep", QUESTION_LINES[0])]
-        for question, answer in zip(QUESTION_LINES[1:], CUSTOMER_LINES[:6], strict=False):
-            script += [("customer", answer), ("rep", question)]
-        script += [("customer", CUSTOMER_LINES[6]), ("rep", PITCH_LINES[0])]
-        script += [("customer", CUSTOMER_LINES[7]), ("rep", OTHER_LINES[1])]
-    cues, clock = ["WEBVTT", ""], 0.0
-    for number, (side, line) in enumerate(script, start=1):
-        seconds = max(3.0, len(line.split()) / 2.5) * (3 if side == "customer" else 1.5)
+        script += pitch
+    for number in range(habits.questions):
+        script.append(("rep", QUESTION_LINES[number % len(QUESTION_LINES)], 5.0))
+        script.append(("customer", CUSTOMER_LINES[number % len(CUSTOMER_LINES)], habits.answer))
+        if number == 0:
+            for part in range(habits.story_parts):
+                script.append(("rep", BACKCHANNELS[part % len(BACKCHANNELS)], 0.8))
+                script.append(("customer", STORY_LINES[part % len(STORY_LINES)], 20.0))
+    if not pitches_early:
+        script += pitch
+    script += [("customer", CUSTOMER_LINES[7], 10.0), ("rep", OTHER_LINES[1], 4.0)]
+    cues, clock, previous = ["WEBVTT", ""], 0.0, ""
+    for number, (side, line, seconds) in enumerate(script, start=1):
+        backchannel = line in BACKCHANNELS
+        if side == "rep" and previous == "customer" and not backchannel:
+            clock += habits.pause  # the rep's patience
+        else:
+            clock += 0.2
         start, clock = clock, clock + seconds
         name = rep_name if side == "rep" else customer_name
         cues += [str(number), f"{stamp(start)} --> {stamp(clock)}", f"{name}: {line}", ""]
-        clock += 0.5
+        previous = side if not backchannel else previous
     return "\n".join(cues)
 
 
@@ -247,6 +312,13 @@ class Command(BaseCommand):
                 name=name, defaults={"product_keywords": keywords}
             )
 
+        if not teams["North"].bands.exists():
+            # North shows a team that set its own band: its demos give the customer more room.
+            values = dict(DEFAULT_BANDS[Conversation.CallType.DEMO], listening_min=40)
+            services.team_bands_save(
+                team=teams["North"], bands={Conversation.CallType.DEMO: values}
+            )
+
         self.user(ADMIN, "Ada", "Admin", is_staff=True, is_superuser=True)
         logins.append(("admin", ADMIN))
         for username, first, last, team_name in MANAGERS:
@@ -311,6 +383,7 @@ class Command(BaseCommand):
             customer=customers[2],
             occurred_at=now - timedelta(days=2, hours=1),
             kind=Conversation.Kind.PRACTICE,
+            call_type=Conversation.CallType.PRACTICE,
             purpose="Role-play in threes",
         )
         segments, pains = tracked_run(rng, profile.listening_end / 100, pitches_early)
@@ -329,11 +402,13 @@ class Command(BaseCommand):
         )
         transcript = services.transcript_add(
             conversation=call,
-            text=demo_transcript(rep.get_full_name(), customers[3].name, pitches_early),
+            text=demo_transcript(
+                rep.get_full_name(), customers[3].name, profile.call, pitches_early=pitches_early
+            ),
             filename="zoom-recording.vtt",
         )
         services.transcript_analyse(transcript=transcript, rep_speakers=[rep.get_full_name()])
-        first_customer_line = call.segments.filter(kind="customer").order_by("start")[1]
+        first_customer_line = call.segments.filter(kind="customer", text__contains="re-key")[0]
         services.segment_mark_pain(segment=first_customer_line)
         believe(call, rng)
         services.conversation_finish(conversation=call)
@@ -367,15 +442,16 @@ class Command(BaseCommand):
         occurred_at,
         listening_mean: float,
     ) -> None:
+        practice = rng.random() < 0.2
+        purpose, call_type = rng.choice(PURPOSES)
         conversation = services.conversation_start(
             rep=rep,
             customer=customer,
             occurred_at=occurred_at,
             channel=rng.choice(Conversation.Channel.values),
-            kind=Conversation.Kind.PRACTICE if rng.random() < 0.2 else Conversation.Kind.REAL,
-            purpose=rng.choice(
-                ["Discovery call", "Follow-up on their audit", "Quarterly review", "First meeting"]
-            ),
+            kind=Conversation.Kind.PRACTICE if practice else Conversation.Kind.REAL,
+            call_type=Conversation.CallType.PRACTICE if practice else call_type,
+            purpose=purpose,
         )
         pains = rng.sample(PAINS, rng.randint(1, 3))
         pain_points = [
