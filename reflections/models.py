@@ -233,6 +233,18 @@ class Assignment(models.Model):
     def is_overdue(self) -> bool:
         return self.reflection.is_open and self.due_on < timezone.localdate()
 
+    @property
+    def practice_is_over(self) -> bool:
+        """The practice of a scenario has happened: its conversation is logged (and not
+        deleted), or the reflection on it has been handed in at least once."""
+        practice = self.practice
+        logged = (
+            practice is not None
+            and practice.deleted_at is None
+            and practice.status == practice.Status.LOGGED
+        )
+        return logged or self.reflection.rounds > 0
+
 
 class Reflection(VersionedModel):
     """The rep's written answer to an assignment, and where it stands with the trainer.
