@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from conversations.models import Conversation, Customer, PainPoint, ProductTalk
+from salesheart.admin import DateSafeAdmin
 
 
 @admin.register(Customer)
@@ -24,7 +25,7 @@ class ProductTalkInline(admin.StackedInline):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
+class ConversationAdmin(DateSafeAdmin):
     list_display = ["customer", "rep", "occurred_at", "status", "kind", "figures_source"]
     list_filter = ["status", "kind", "channel", "figures_source"]
     list_select_related = ["customer", "rep"]

@@ -15,6 +15,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from salesheart.dates import validate_plausible_date
 from salesheart.edits import VersionedModel
 
 if TYPE_CHECKING:
@@ -189,7 +190,7 @@ class Assignment(models.Model):
         null=True,
         related_name="assignments_given",
     )
-    due_on = models.DateField("due date")
+    due_on = models.DateField("due date", validators=[validate_plausible_date])
     note = models.TextField("note for the rep", blank=True, max_length=TEXT_LIMIT)
     conversation = models.ForeignKey(
         "conversations.Conversation",
