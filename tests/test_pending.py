@@ -367,3 +367,18 @@ def test_the_stamp_is_not_kept_with_what_was_typed(client, rep):
     expire_session(client)
     client.post(reverse("conversations:customer_create"), stamped(rep, {"name": TYPED}))
     assert OWNER_FIELD not in client.session["pending_post"]["data"]
+
+
+def test_rita_signs_out_her_open_tab_posts_and_sam_signs_in_to_an_empty_form(client, rep, teammate):
+    create_url = reverse("conversations:customer_create")
+    client.force_login(rep)
+    stamp = OWNER_INPUT.search(client.get(create_url).content.decode())[1]
+    client.post(reverse("logout"))
+    client.post(create_url, {"name": TYPED, "notes": "Her private notes", OWNER_FIELD: stamp})
+    assert client.session["pending_post"]["owner"] == rep.pk
+
+    html = sign_in_again(client, create_url, teammate.username).content.decode()
+    assert 'name="name"' in html
+    assert "Her private notes" not in html
+    assert TYPED.replace("'", "&#x27;") not in html
+    assert "pending_post" not in client.session
