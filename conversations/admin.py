@@ -19,6 +19,7 @@ from django.forms.models import BaseInlineFormSet
 
 from conversations import services
 from conversations.models import Conversation, Customer, PainPoint, ProductTalk, TalkBand
+from salesheart.admin import DateSafeAdmin
 
 SHOWN_HERE_ONLY = (
     "Pain points and proposals are not changed in the admin: the rep changes them on "
@@ -102,7 +103,7 @@ class ConversationAdminForm(forms.ModelForm):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
+class ConversationAdmin(DateSafeAdmin):
     form = ConversationAdminForm
     list_display = [
         "customer",

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from conversations.dashboards import Period
 from conversations.models import Conversation
-from salesheart.forms import PlainLabels
+from salesheart.forms import PlainLabels, PlausibleDateField
 
 MAX_RANGE_DAYS = 730
 
@@ -20,8 +20,8 @@ class DashboardFilterForm(PlainLabels, forms.Form):
         initial="30",
         required=False,
     )
-    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = PlausibleDateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = PlausibleDateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(
         label="Real or practice",
         choices=[("", "Both"), *Conversation.Kind.choices],

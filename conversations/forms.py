@@ -10,7 +10,13 @@ from django.utils import timezone
 from conversations.models import CoachingNote, Conversation, Customer, PainPoint, ProductTalk
 from conversations.services import FOREIGN_PAIN_POINT, MUST_ANSWER_A_PAIN_POINT
 from salesheart.edits import VersionedEditForm
-from salesheart.forms import PlainLabels, SafeModelChoiceField, SafeModelMultipleChoiceField
+from salesheart.forms import (
+    PlainLabels,
+    PlausibleDateField,
+    PlausibleDateTimeField,
+    SafeModelChoiceField,
+    SafeModelMultipleChoiceField,
+)
 
 if TYPE_CHECKING:
     from salesheart.models import User
@@ -71,7 +77,7 @@ class StartForm(PlainLabels, forms.Form):
         label="Or a new customer: their name", max_length=120, required=False
     )
     new_customer_company = forms.CharField(label="Their company", max_length=120, required=False)
-    occurred_at = forms.DateTimeField(label="When", widget=DateTimeLocalInput())
+    occurred_at = PlausibleDateTimeField(label="When", widget=DateTimeLocalInput())
     channel = forms.ChoiceField(
         choices=Conversation.Channel.choices, initial=Conversation.Channel.VIDEO
     )
@@ -348,10 +354,10 @@ class ConversationFilterForm(PlainLabels, forms.Form):
     customer = SafeModelChoiceField(
         queryset=Customer.objects.none(), required=False, empty_label="All customers"
     )
-    date_from = forms.DateField(
+    date_from = PlausibleDateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = PlausibleDateField(
         label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     kind = forms.ChoiceField(

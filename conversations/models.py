@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conversations.metrics import TalkFigures
+from salesheart.dates import validate_plausible_date
 from salesheart.edits import VersionedModel
 
 if TYPE_CHECKING:
@@ -179,7 +180,7 @@ class Conversation(VersionedModel):
     # but deleting the rep (in the admin) takes their customers and conversations together.
     customer = models.ForeignKey(Customer, on_delete=models.RESTRICT, related_name="conversations")
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
-    occurred_at = models.DateTimeField("when")
+    occurred_at = models.DateTimeField("when", validators=[validate_plausible_date])
     # The Monday of occurred_at's local week, kept on save so weekly dashboards group
     # by a plain column instead of a per-row date function.
     occurred_week = models.DateField(editable=False, null=True)

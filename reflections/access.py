@@ -64,7 +64,7 @@ def get_assignment_from_token(token: str) -> Assignment:
         raise Http404("No such persona card.") from None
     pk = data.get("assignment") if isinstance(data, dict) else None
     return get_object_or_404(
-        Assignment.objects.select_related("exercise", "rep").filter(
+        Assignment.objects.select_related("exercise", "rep", "reflection", "practice").filter(
             exercise__kind=Exercise.Kind.SCENARIO
         ),
         pk=pk,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from reflections.models import Assignment, Exercise, Reflection, ReminderLog, Review
+from salesheart.admin import DateSafeAdmin
 
 
 @admin.register(Exercise)
@@ -21,7 +22,7 @@ class ReflectionInline(admin.StackedInline):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(DateSafeAdmin):
     list_display = ["exercise", "rep", "assigned_by", "due_on", "state"]
     list_filter = ["reflection__state", "exercise"]
     search_fields = ["exercise__title", "rep__username", "rep__first_name", "rep__last_name"]
@@ -47,7 +48,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
+class ReminderLogAdmin(DateSafeAdmin):
     list_display = ["user", "sent_on", "summary"]
     date_hierarchy = "sent_on"
     raw_id_fields = ["user"]

@@ -18,7 +18,12 @@ from reflections.models import (
     State,
 )
 from salesheart.edits import VersionedEditForm
-from salesheart.forms import PlainLabels, SafeModelChoiceField, SafeModelMultipleChoiceField
+from salesheart.forms import (
+    PlainLabels,
+    PlausibleDateField,
+    SafeModelChoiceField,
+    SafeModelMultipleChoiceField,
+)
 from salesheart.models import Team, User
 
 # The select of conversations to tie a reflection to lists the recent ones; an
@@ -113,7 +118,7 @@ class AssignForm(PlainLabels, forms.Form):
         help_text="Everyone in the team gets their own assignment.",
         error_messages={"invalid_choice": "Choose teams from the list."},
     )
-    due_on = forms.DateField(
+    due_on = PlausibleDateField(
         label="Due date",
         widget=DateInput(),
         error_messages={

@@ -15,6 +15,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from salesheart.dates import validate_plausible_date
 from salesheart.edits import VersionedModel
 
 if TYPE_CHECKING:
@@ -189,7 +190,7 @@ class Assignment(models.Model):
         null=True,
         related_name="assignments_given",
     )
-    due_on = models.DateField("due date")
+    due_on = models.DateField("due date", validators=[validate_plausible_date])
     note = models.TextField("note for the rep", blank=True, max_length=TEXT_LIMIT)
     conversation = models.ForeignKey(
         "conversations.Conversation",
@@ -232,6 +233,18 @@ class Assignment(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.reflection.is_open and self.due_on < timezone.localdate()
+
+    @property
+    def practice_is_over(self) -> bool:
+        """The practice of a scenario has happened: its conversation is logged (and not
+        deleted), or the reflection on it has been handed in at least once."""
+        practice = self.practice
+        logged = (
+            practice is not None
+            and practice.deleted_at is None
+            and practice.status == practice.Status.LOGGED
+        )
+        return logged or self.reflection.rounds > 0
 
 
 class Reflection(VersionedModel):

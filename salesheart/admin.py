@@ -1,9 +1,33 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
 from salesheart.models import Team, User
+
+
+class DateSafeChangeList(ChangeList):
+    """Django's date drill-down steps to the next year, month or day; from the last
+    ones Python can hold (year 9999) that step fails. A date the drill-down cannot
+    bound is a bad filter: the list shows unfiltered with the admin's own notice."""
+
+    def get_filters(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().get_filters(request, *args, **kwargs)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class DateSafeAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose date_hierarchy never answers 500, whatever the address asks."""
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return DateSafeChangeList
 
 
 @admin.register(User)

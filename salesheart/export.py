@@ -4,6 +4,11 @@ The document is streamed: a rep with years of imported transcripts has hundreds 
 thousands of timeline lines, and none of it needs to sit in memory at once. Rows are
 read with `.values()` so a field added to a model is exported without anyone having
 to remember this file; only passwords and session data are left out.
+
+What a person wrote about someone else's work (a coaching note on a rep's
+conversation, a review of a rep's reflection) is theirs, but the work itself is
+not: those rows are read field by field, the person's own words and a reference
+to what they were about (an id, an exercise's title), never the other person's text.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from itertools import batched
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 from django.utils import timezone
 
 from conversations.models import (
@@ -151,6 +156,28 @@ def assignments_of(user: User) -> list[dict[str, Any]]:
     return exported
 
 
+def coaching_notes_written(user: User) -> list[dict[str, Any]]:
+    notes = CoachingNote.objects.filter(author=user).order_by("pk")
+    return list(notes.values("id", "conversation_id", "text", "at_seconds", "created_at"))
+
+
+def reviews_written(user: User) -> list[dict[str, Any]]:
+    """The trainer's feedback and decisions, pointing at the reflection by id and exercise:
+    the rep's reflection text (kept on the review as `reviewed_text`) stays out."""
+    reviews = Review.objects.filter(author=user).order_by("pk")
+    return list(
+        reviews.values(
+            "id",
+            "decision",
+            "feedback",
+            "created_at",
+            "reflection_id",
+            assignment_id=F("reflection__assignment_id"),
+            exercise_title=F("reflection__assignment__exercise__title"),
+        )
+    )
+
+
 def personal_data(user: User) -> Iterator[str]:
     """The export, piece by piece: JSON text that joins into one document."""
     yield "{" + dump("format") + ":" + dump(FORMAT)
@@ -164,9 +191,9 @@ def personal_data(user: User) -> Iterator[str]:
     yield from json_array(assignments_of(user))
     # What the person wrote about others' work: their own words, so theirs to take.
     yield "," + dump("coaching_notes_written") + ":"
-    yield from json_array(rows(CoachingNote.objects.filter(author=user).order_by("pk")))
+    yield from json_array(coaching_notes_written(user))
     yield "," + dump("reviews_written") + ":"
-    yield from json_array(rows(Review.objects.filter(author=user).order_by("pk")))
+    yield from json_array(reviews_written(user))
     yield "," + dump("exercises_created") + ":"
     yield from json_array(rows(Exercise.objects.filter(created_by=user).order_by("pk")))
     yield "}"

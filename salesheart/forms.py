@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+from salesheart.dates import validate_plausible_date
+
 
 class PlainLabels:
     """Labels read as written: no colon appended (several of ours already end a phrase)."""
@@ -49,3 +51,22 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+class PlausibleDateField(forms.DateField):
+    """A date field that refuses years no conversation or assignment can have."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        validate_plausible_date(value)
+
+
+class PlausibleDateTimeField(forms.DateTimeField):
+    """A date and time that refuses years no conversation can have.
+
+    In validate(), not in validators: a form that empties a field's validators
+    (a draft's date may be in the future) still gets this check."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        validate_plausible_date(value)

@@ -117,7 +117,12 @@ TEMPLATES = [
                 "salesheart.context_processors.server_clock",
             ],
             # Like {% csrf_token %}, every create form carries one: no {% load %} each time.
-            "builtins": ["salesheart.templatetags.submission"],
+            # form_owner replaces {% csrf_token %} itself: every form also says whose
+            # page it is, so input kept over a sign-out goes back to that person only.
+            "builtins": [
+                "salesheart.templatetags.submission",
+                "salesheart.templatetags.form_owner",
+            ],
         },
     },
 ]
@@ -125,6 +130,16 @@ TEMPLATES = [
 # SQLite by default (a file next to the code), PostgreSQL through DATABASE_URL.
 SQLITE_PATH = Path(os.environ.get("SQLITE_PATH", BASE_DIR / "db.sqlite3"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# Several gunicorn workers share one file: WAL lets readers run beside a writer,
+# IMMEDIATE takes the write lock up front so a transaction never fails half-way
+# with "database is locked", and the timeout makes a second writer wait instead
+# of erroring. secure_delete overwrites deleted rows with zeros: a transcript a
+# rep deletes is gone from the file, not left in a free page.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
@@ -134,25 +149,11 @@ if DATABASE_URL:
         )
     }
 else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
-            "OPTIONS": {
-                # Several gunicorn workers share one file: WAL lets readers run
-                # beside a writer, IMMEDIATE takes the write lock up front so a
-                # transaction never fails half-way with "database is locked", and
-                # the timeout makes a second writer wait instead of erroring.
-                # secure_delete overwrites deleted rows with zeros: a transcript a rep
-                # deletes is gone from the file, not left in a free page.
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
-                ),
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
-        }
-    }
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": SQLITE_PATH}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # However SQLite was chosen (no DATABASE_URL, or sqlite:///path), it gets the
+    # options above; a URL's own query options still win over them.
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "salesheart.User"

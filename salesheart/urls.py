@@ -7,6 +7,8 @@ from django.urls import include, path
 from salesheart import views
 from salesheart.sign_in import SetPasswordLiftingLockoutForm
 
+handler400 = "salesheart.views.bad_request"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("welcome/", views.no_role, name="no_role"),

@@ -5,8 +5,9 @@ import logging
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from salesheart.export import personal_data
 from salesheart.http import AuthenticatedHttpRequest
+from salesheart.untrusted import BadQuery
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,15 @@ def healthz(request: HttpRequest) -> HttpResponse:
         logger.exception("healthz: database unreachable")
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 400, saying what was wrong when we know it in words (salesheart.untrusted).
+
+    Rendered without the request, as Django's own: the request is the thing that
+    could not be read, so nothing more is read from it."""
+    reason = str(exception) if isinstance(exception, BadQuery) else ""
+    return HttpResponseBadRequest(loader.render_to_string("400.html", {"reason": reason}))
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -26,6 +26,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from django.apps import apps
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from conversations import services
 from conversations.models import (
@@ -784,7 +786,7 @@ VALID: dict[str, Callable[[Scenario], dict[str, Any]]] = {
         "exercise": s.exercise.pk,
         "reps": s.rita.pk,
         "teams": [],
-        "due_on": "2099-01-31",
+        "due_on": f"{timezone.localdate() + timedelta(days=60):%Y-%m-%d}",
     },
 }
 

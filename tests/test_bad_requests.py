@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import inspect
+import re
+from datetime import UTC
+
 import pytest
 from django.conf import settings
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 
 from conversations.models import Customer
 from tests.factories import make_customer, start_conversation
+from tests.reflections_factories import assign_one, make_exercise
 
 FRIENDLY = "We could not read what was sent"
 FORM = "application/x-www-form-urlencoded"
@@ -247,3 +252,313 @@ def test_invalid_utf8_in_a_multipart_text_field_is_not_a_500(signed_in, conversa
 def test_invalid_utf8_in_the_query_string_is_not_a_500(signed_in):
     response = signed_in.get(f"{reverse('conversations:list')}?q=%FF%FE&date_from=%C3%28")
     assert_not_500(response)
+
+
+# Hostile query parameters, on every view that reads one ---------------------------------
+#
+# The parameters are found in the code: each URL's view, and the functions of its module
+# it calls, are read for `request.GET.get("…")`, `query_id/query_text(request, "…")` and
+# forms bound to request.GET (all their fields). A view that starts reading a parameter
+# is in this test without anyone adding it.
+
+OUR_APPS = ("conversations", "reflections", "salesheart")
+# Django's own views we serve read these.
+DJANGO_VIEW_PARAMS = {"login": ["next"]}
+HOSTILE = {
+    "superscript-digit": "%C2%B2",
+    "nul": "%00",
+    "400-digits": "9" * 400,
+    "negative": "-1",
+    "lone-surrogate": "%ED%A0%80",
+    "undecodable": "%FF%FE",
+    "year-9999": "9999-12-31",
+}
+# URLs whose path names someone: the rep the signed-in manager looks at.
+PATH_KWARGS = {"rep_id": "rep"}
+
+
+def params_read_by(view) -> set[str]:
+    view = inspect.unwrap(view)
+    module = inspect.getmodule(view)
+    text = inspect.getsource(view)
+    for name, helper in vars(module).items():
+        if (
+            inspect.isfunction(helper)
+            and helper.__module__ == module.__name__
+            and re.search(rf"\b{name}\(", text)
+        ):
+            text += inspect.getsource(helper)
+    params = set(re.findall(r'request\.GET\.get\("(\w+)"', text))
+    params |= set(re.findall(r'query_(?:id|text)\(request, "(\w+)"', text))
+    for form_name in re.findall(r"(\w+)\(request\.GET(?!\.)", text):
+        params |= set(getattr(module, form_name).base_fields)
+    return params
+
+
+def url_patterns(resolver=None, namespace: str = ""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_patterns(pattern, inner)
+        elif pattern.name:
+            yield f"{namespace}{pattern.name}", pattern
+
+
+def query_cases() -> list:
+    cases = []
+    for name, pattern in url_patterns():
+        if pattern.callback.__module__.split(".")[0] in OUR_APPS:
+            params = sorted(params_read_by(pattern.callback))
+        else:
+            params = DJANGO_VIEW_PARAMS.get(name, [])
+        for param in params:
+            for label, value in HOSTILE.items():
+                cases.append(pytest.param(name, param, value, id=f"{name}?{param}={label}"))
+    return cases
+
+
+QUERY_CASES = query_cases()
+
+
+def test_the_parameters_are_found_in_the_code():
+    """The discovery is not vacuous: it finds the parameters of issue 11 and the filters."""
+    found = {(case.values[0], case.values[1]) for case in QUERY_CASES}
+    for expected in [
+        ("conversations:start", "customer"),
+        ("conversations:plan", "customer"),
+        ("conversations:team_dashboard", "team"),
+        ("conversations:team_dashboard", "sort"),
+        ("conversations:team_export", "team"),
+        ("conversations:customers", "q"),
+        ("conversations:list", "date_from"),
+        ("conversations:list", "page"),
+        ("conversations:dashboard", "start"),
+        ("conversations:rep_export", "period"),
+        ("reflections:assign", "exercise"),
+        ("reflections:training_dashboard", "state"),
+        ("reflections:team_training", "page"),
+        ("login", "next"),
+    ]:
+        assert expected in found
+
+
+@pytest.fixture
+def everyone(team, rep, trainer):
+    """One person in every role, with something of everything to show."""
+    from salesheart.models import User
+
+    boss = User.objects.create_user("vera", password="unused-password-123", team=team)
+    boss.is_trainer = True
+    boss.save()
+    team.managers.add(boss)
+    customer = make_customer(boss, "Amira Haddad")
+    start_conversation(boss, customer, purpose="Discovery call")
+    start_conversation(rep, make_customer(rep), purpose="Rita's call")
+    assign_one(make_exercise(), boss, rep)
+    return {"user": boss, "rep": rep}
+
+
+def stored_rows() -> dict:
+    from conversations.models import Conversation, PainPoint, ProductTalk
+    from reflections.models import Assignment, Exercise, Reflection
+    from salesheart.models import Team
+
+    return {
+        model.__name__: list(model._default_manager.order_by("pk").values())
+        for model in (
+            Customer,
+            Conversation,
+            PainPoint,
+            ProductTalk,
+            Assignment,
+            Reflection,
+            Exercise,
+            Team,
+        )
+    }
+
+
+@pytest.mark.parametrize(("name", "param", "value"), QUERY_CASES)
+def test_every_query_parameter_survives_hostile_values(client, everyone, name, param, value):
+    client.force_login(everyone["user"])
+    pattern = dict(url_patterns())[name]
+    kwargs = {key: everyone[PATH_KWARGS[key]].pk for key in pattern.pattern.converters}
+    before = stored_rows()
+    response = client.get(f"{reverse(name, kwargs=kwargs)}?{param}={value}")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert response.status_code in {200, 302, 400, 404}, body[:2000]
+    assert b"Traceback" not in body
+    if response.status_code == 400:
+        assert FRIENDLY in body.decode()
+    assert stored_rows() == before
+
+
+def test_a_bad_id_in_the_address_gets_a_400_that_says_so(signed_in):
+    response = signed_in.get(f"{reverse('conversations:start')}?customer=%C2%B2")
+    assert_friendly_400(response)
+    assert "The address asks for customer “²”, which is not a valid id." in response.text
+
+
+def test_a_nul_in_the_customer_search_gets_a_400_that_says_so(signed_in, rep):
+    make_customer(rep, "Amira Haddad")
+    response = signed_in.get(f"{reverse('conversations:customers')}?q=Am%00ira")
+    assert_friendly_400(response)
+    assert "characters a search cannot use" in response.text
+    assert signed_in.get(f"{reverse('conversations:customers')}?q=Amira").status_code == 200
+
+
+# File names from people's names ----------------------------------------------------------
+
+
+def file_name_of(response) -> str:
+    header = response["Content-Disposition"]
+    assert "\n" not in header and "\r" not in header
+    return header
+
+
+def test_a_line_break_in_a_reps_name_does_not_break_their_csv(client, rep, manager):
+    rep.last_name = "Osei\r\nX-Injected: yes"
+    rep.save()
+    start_conversation(rep, make_customer(rep))
+    for who, url in [
+        (rep, reverse("conversations:dashboard_export")),
+        (manager, reverse("conversations:rep_export", args=[rep.pk])),
+    ]:
+        client.force_login(who)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "X-Injected" not in response.headers
+        assert "filename*=utf-8''Rita-Osei%0D%0AX-Injected%3A-yes" in file_name_of(response)
+        assert b"".join(response.streaming_content).startswith(b"when,customer")
+
+
+def test_a_line_break_in_a_team_name_does_not_break_the_team_csv(client, team, rep, manager):
+    team.name = "North\nX-Injected: yes"
+    team.save()
+    client.force_login(manager)
+    response = client.get(reverse("conversations:team_export"))
+    assert response.status_code == 200
+    assert "X-Injected" not in response.headers
+    assert "filename*=utf-8''North%0AX-Injected%3A-yes-" in file_name_of(response)
+
+
+# Dates no conversation or assignment can have ---------------------------------------------
+
+YEAR_9999 = "Check the year: a date has to be between"
+
+
+def test_a_plan_in_year_9999_is_refused_with_a_message(signed_in, rep):
+    customer = make_customer(rep)
+    response = signed_in.post(
+        reverse("conversations:plan"),
+        {
+            "customer": customer.pk,
+            "occurred_at": "9999-12-31T10:00",
+            "channel": "video",
+            "kind": "real",
+            "purpose": "Far away",
+        },
+    )
+    assert response.status_code == 200
+    assert YEAR_9999 in response.text
+    assert not customer.conversations.exists()
+
+
+def test_a_draft_log_dated_year_9999_is_refused_with_a_message(signed_in, conversation):
+    url = reverse("conversations:log", args=[conversation.pk])
+    before = conversation.occurred_at
+    response = signed_in.post(url, {"occurred_at": "9999-12-31T10:00", "action": "save"})
+    assert YEAR_9999 in response.text
+    conversation.refresh_from_db()
+    assert conversation.occurred_at == before
+
+
+def test_an_assignment_due_in_year_9999_is_refused_with_a_message(client, trainer, rep):
+    from reflections.models import Assignment
+
+    client.force_login(trainer)
+    response = client.post(
+        reverse("reflections:assign"),
+        {"exercise": make_exercise().pk, "reps": [rep.pk], "due_on": "9999-12-31"},
+    )
+    assert response.status_code == 200
+    assert YEAR_9999 in response.text
+    assert not Assignment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("days", "plausible"), [(-20 * 365, True), (-21 * 365, False), (5 * 365, True), (1900, False)]
+)
+def test_the_plausible_range_is_twenty_years_back_and_five_ahead(days, plausible):
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from salesheart.dates import validate_plausible_date
+
+    day = timezone.localdate() + timedelta(days=days)
+    if plausible:
+        validate_plausible_date(day)
+    else:
+        with pytest.raises(ValidationError, match="Check the year"):
+            validate_plausible_date(day)
+
+
+def test_the_models_refuse_it_too_so_the_admins_forms_do(rep, trainer):
+    from datetime import date, datetime
+
+    from django.core.exceptions import ValidationError
+
+    conversation = start_conversation(rep, make_customer(rep))
+    conversation.occurred_at = datetime(9999, 12, 31, 10, tzinfo=UTC)
+    with pytest.raises(ValidationError, match="Check the year"):
+        conversation.full_clean()
+    assignment = assign_one(make_exercise(), trainer, rep)
+    assignment.due_on = date(9999, 12, 31)
+    with pytest.raises(ValidationError, match="Check the year"):
+        assignment.full_clean()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "occurred_at__year=9999",
+        "occurred_at__year=9999&occurred_at__month=12",
+        "occurred_at__year=9999&occurred_at__month=12&occurred_at__day=31",
+        "occurred_at__year=%C2%B2",
+        "occurred_at__year=99999",
+    ],
+)
+def test_the_admins_date_drill_down_never_answers_500(client, staff, rep, query):
+    from datetime import datetime
+
+    from conversations.models import Conversation
+
+    # A row stored before dates were checked, at the very end of what Python can hold.
+    legacy = start_conversation(rep, make_customer(rep))
+    Conversation.objects.filter(pk=legacy.pk).update(
+        occurred_at=datetime(9999, 12, 31, 10, tzinfo=UTC)
+    )
+    client.force_login(staff)
+    listing = reverse("admin:conversations_conversation_changelist")
+    assert client.get(listing).status_code == 200
+    response = client.get(f"{listing}?{query}", follow=True)
+    assert response.status_code == 200
+    assert_not_500(response)
+
+
+def test_the_assignment_admins_date_drill_down_never_answers_500(client, staff, trainer, rep):
+    from datetime import date
+
+    from reflections.models import Assignment
+
+    legacy = assign_one(make_exercise(), trainer, rep)
+    Assignment.objects.filter(pk=legacy.pk).update(due_on=date(9999, 12, 31))
+    client.force_login(staff)
+    listing = reverse("admin:reflections_assignment_changelist")
+    for query in ["", "?due_on__year=9999", "?due_on__year=9999&due_on__month=12"]:
+        response = client.get(f"{listing}{query}", follow=True)
+        assert response.status_code == 200

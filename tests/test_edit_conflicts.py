@@ -23,7 +23,7 @@ from tests.conftest import make_user
 from tests.factories import add_pain_point, logged_conversation, make_customer
 from tests.reflections_factories import assign_one, fresh, make_exercise, make_scenario, reach
 from tests.test_access_matrix import app_urls
-from tests.test_pending import expire_session, sign_in_again
+from tests.test_pending import expire_session, sign_in_again, stamped
 
 FIRST = "Written in the first window"
 SECOND = "Typed in the second window"
@@ -607,7 +607,7 @@ def test_a_post_kept_over_an_expired_session_still_meets_the_other_tabs_save(cli
     seen = shown_version(client.get(url).content.decode())
     signed_in(world.rep).post(url, {**path.data(world, FIRST), "version": seen})
     expire_session(client)
-    client.post(url, {**path.data(world, SECOND), "version": seen})
+    client.post(url, stamped(world.rep, {**path.data(world, SECOND), "version": seen}))
 
     replayed = sign_in_again(client, url).content.decode()
     assert SECOND in replayed
@@ -624,7 +624,7 @@ def test_an_item_edit_kept_over_an_expired_session_comes_back_in_its_own_form(cl
     client.force_login(world.rep)
     seen = shown_version(client.get(edit, **HTMX).content.decode())
     expire_session(client)
-    typed = {"description": SECOND, "urgency": "high", "version": seen}
+    typed = stamped(world.rep, {"description": SECOND, "urgency": "high", "version": seen})
     client.post(edit, typed, **HTMX, HTTP_HX_CURRENT_URL=f"http://testserver{log}")
 
     # Signing in again comes back to the log page, which hands over to the item's form.
@@ -643,7 +643,8 @@ def test_a_kept_item_edit_for_an_item_removed_meanwhile_shows_the_text_once(clie
     log = reverse("conversations:log", args=[world.conversation.pk])
     client.force_login(world.rep)
     expire_session(client)
-    client.post(edit, {"description": SECOND, "urgency": "high", "version": "1"})
+    typed = {"description": SECOND, "urgency": "high", "version": "1"}
+    client.post(edit, stamped(world.rep, typed))
     services.pain_point_delete(pain_point=spare)
 
     page = sign_in_again(client, log)

@@ -26,7 +26,7 @@ from salesheart.idempotency import (
 )
 from salesheart.models import SubmissionToken
 from tests.factories import add_pain_point, make_customer, start_conversation
-from tests.test_pending import expire_session, sign_in_again
+from tests.test_pending import expire_session, sign_in_again, stamped
 
 CREATE_URL = reverse("conversations:customer_create")
 HTMX = {"HX-Request": "true"}
@@ -149,7 +149,7 @@ def test_a_form_replayed_after_the_session_expired_keeps_its_token_and_saves(cli
     client.force_login(rep)
     token = token_on(client, CREATE_URL)
     expire_session(client)
-    client.post(CREATE_URL, {"name": "Grace Liu", FIELD_NAME: token})
+    client.post(CREATE_URL, stamped(rep, {"name": "Grace Liu", FIELD_NAME: token}))
 
     page = sign_in_again(client, CREATE_URL)
     assert tokens_in(page.content) == [token]

@@ -45,7 +45,8 @@ def test_htmx_requests_carry_the_csrf_token(client, rep):
     assert token
     html = response.content.decode()
     assert re.search(
-        r"""<body data-server-now="\d+" hx-headers='\{"X-CSRFToken": "\w+"\}'>""", html
+        r"""<body data-server-now="\d+" data-user="\d+" hx-headers='\{"X-CSRFToken": "\w+"\}'>""",
+        html,
     )
 
 

@@ -17,7 +17,9 @@ from django.core import signing
 from django.urls import reverse
 from django.utils.html import escape
 
+from conversations import services as conversation_services
 from conversations.models import Conversation, Customer
+from reflections import services as reflection_services
 from reflections.access import (
     ONLY_THE_REP,
     ONLY_THE_TRAINER,
@@ -27,6 +29,7 @@ from reflections.access import (
 )
 from reflections.models import Assignment, Exercise, Reflection, Review, State
 from tests.conftest import make_user
+from tests.factories import add_pain_point
 from tests.reflections_factories import assign_one, make_exercise, make_scenario, reach
 
 MISSING_PK = 987_654
@@ -384,3 +387,48 @@ def test_only_the_rep_sees_the_share_link(client, rep, trainer, manager, world):
     for reader in (trainer, manager):
         client.force_login(reader)
         assert shared_links(client.get(world.writing.get_absolute_url()).content.decode()) == []
+
+
+HIDDEN = "Shop orders arrive by phone and get written down wrong"
+FOR_THE_PARTNER = "This card is for the partner who plays Helen Marsh"
+PRACTICE_OVER = "This practice is over, so the hidden pain points are no longer shown here."
+
+
+def test_the_rep_opening_their_own_card_is_not_shown_the_hidden_pain_points(client, rep, world):
+    client.force_login(rep)
+    response = client.get(card_url(persona_token(world.writing)))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert HIDDEN not in html
+    assert FOR_THE_PARTNER in html
+    assert "You are Helen Marsh" in html  # the persona itself is no secret to the rep
+
+
+@pytest.mark.parametrize("partner", [None, "teammate", "trainer"])
+def test_the_partner_sees_them_signed_in_or_not(client, request, world, partner):
+    if partner:
+        client.force_login(request.getfixturevalue(partner))
+    html = client.get(card_url(persona_token(world.writing))).content.decode()
+    assert HIDDEN in html
+    assert FOR_THE_PARTNER not in html
+
+
+def test_once_the_practice_is_logged_the_card_stops_showing_them(client, world):
+    url = card_url(persona_token(world.writing))
+    practice = reflection_services.practice_start(assignment=world.writing)
+    add_pain_point(practice, "The night shift is short")
+    assert HIDDEN in client.get(url).content.decode()  # practising now: still a draft
+
+    conversation_services.conversation_finish(conversation=practice)
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert HIDDEN not in html
+    assert PRACTICE_OVER in html
+
+
+def test_once_the_reflection_is_handed_in_the_card_stops_showing_them(client, rep, trainer):
+    submitted = reach(assign_one(make_scenario(), trainer, rep), State.SUBMITTED, text="Done")
+    html = client.get(card_url(persona_token(submitted))).content.decode()
+    assert HIDDEN not in html
+    assert PRACTICE_OVER in html

@@ -23,6 +23,7 @@ from tests.reflections_factories import (
     reach,
     state_of,
 )
+from tests.test_pending import stamped
 
 MINE = reverse("reflections:my_assignments")
 
@@ -268,7 +269,9 @@ def test_a_reflection_posted_after_expiry_is_back_in_the_form(client, rep, assig
     client.force_login(rep)
     client.cookies.pop("sessionid", None)
     page_url = url("assignment", assignment)
-    response = client.post(page_url, {"text": "Written while signed out", "action": "submit"})
+    response = client.post(
+        page_url, stamped(rep, {"text": "Written while signed out", "action": "submit"})
+    )
     assert response.url.startswith(reverse("login"))
     page = client.post(
         f"{reverse('login')}?next={page_url}",

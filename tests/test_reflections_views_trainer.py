@@ -21,6 +21,7 @@ from tests.reflections_factories import (
     starter,
     state_of,
 )
+from tests.test_pending import stamped
 
 DASHBOARD = reverse("reflections:training_dashboard")
 ASSIGN = reverse("reflections:assign")
@@ -413,7 +414,8 @@ def test_a_review_posted_after_the_session_expired_comes_back(client, trainer, s
     client.force_login(trainer)
     client.cookies.pop("sessionid", None)
     url = review_url(submitted)
-    client.post(url, {"feedback": "Kept while signed out", "decision": "reviewed"})
+    typed = {"feedback": "Kept while signed out", "decision": "reviewed"}
+    client.post(url, stamped(trainer, typed))
     from tests.conftest import PASSWORD
 
     page = client.post(
@@ -444,7 +446,7 @@ def test_a_trainer_form_posted_after_expiry_is_back_after_sign_in(
     url = reverse(f"reflections:{name}")
     client.force_login(trainer)
     client.cookies.pop("sessionid", None)
-    client.post(url, data)
+    client.post(url, stamped(trainer, data))
     page = client.post(
         f"{reverse('login')}?next={url}",
         {"username": "tess", "password": PASSWORD, "next": url},

@@ -103,3 +103,26 @@ def test_sqlite_default_uses_wal_and_immediate_transactions(settings):
     assert options["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in options["init_command"]
     assert options["timeout"] >= 5
+
+
+# What a fresh process reads from its SQLite connection: the options really applied.
+SQLITE_PRAGMAS = (
+    "from django.db import connection as c; c.ensure_connection(); k = c.cursor(); "
+    "print(*(k.execute(f'PRAGMA {p}').fetchone()[0] "
+    "for p in ('journal_mode', 'secure_delete', 'busy_timeout', 'synchronous')), "
+    "c.transaction_mode)"
+)
+
+
+@pytest.mark.parametrize("chosen_by", ["default", "database_url"])
+def test_sqlite_gets_the_same_options_however_it_is_chosen(tmp_path, chosen_by):
+    database = tmp_path / "chosen.sqlite3"
+    if chosen_by == "default":
+        env = {"SQLITE_PATH": str(database)}
+    else:
+        env = {"DATABASE_URL": f"sqlite:///{database}"}
+    result = manage("shell", "--verbosity=0", "-c", SQLITE_PRAGMAS, env=env)
+    assert result.returncode == 0, result.stderr
+    # WAL, secure_delete on, a 20 s busy timeout, synchronous NORMAL (1), IMMEDIATE.
+    assert result.stdout.split() == ["wal", "1", "20000", "1", "IMMEDIATE"]
+    assert database.exists()

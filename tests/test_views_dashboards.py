@@ -386,11 +386,18 @@ def test_another_managers_team_is_not_found(client, manager, other_team, other_m
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("team_param", ["abc", "1 OR 1=1", "-1", "999999"])
-def test_a_team_that_is_not_a_managed_id_is_not_found(client, manager, team_param):
-    response = signed_in(client, manager).get(TEAM, {"team": team_param})
+def test_a_team_that_is_not_a_managed_id_is_not_found(client, manager):
+    response = signed_in(client, manager).get(TEAM, {"team": "999999"})
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("team_param", ["abc", "1 OR 1=1", "-1", "²"])
+def test_a_team_that_is_not_an_id_at_all_is_a_bad_request(client, manager, team_param):
+    response = signed_in(client, manager).get(TEAM, {"team": team_param})
+
+    assert response.status_code == 400
+    assert "which is not a valid id" in response.content.decode()
 
 
 def test_a_manager_of_two_teams_switches_between_them(

@@ -139,6 +139,44 @@ def test_a_manager_and_a_trainer_get_what_they_wrote(client, manager, trainer, r
     ]
 
 
+def words_of(value: Any) -> list[str]:
+    """Every piece of text in an exported document."""
+    if isinstance(value, dict):
+        return [word for item in value.values() for word in words_of(item)]
+    if isinstance(value, list):
+        return [word for item in value for word in words_of(item)]
+    return [value] if isinstance(value, str) else []
+
+
+@pytest.mark.parametrize("reader", ["manager", "trainer"])
+def test_what_others_get_holds_none_of_the_reps_words(client, rep, reader, rita_at_work, request):
+    rita_wrote = [
+        "I asked about the close before anything else.",  # her reflection
+        "Quarterly review",  # her conversation
+        "Month-end takes nine days.",  # a pain point she recorded
+        "Amira Haddad",  # her customer
+        "month-end has been",  # a line of her transcript
+    ]
+    client.force_login(request.getfixturevalue(reader))
+    _, data = download(client)
+    exported = words_of(data)
+    for words in rita_wrote:
+        assert not [text for text in exported if words in text], f"{words!r} in the {reader}'s"
+
+
+def test_a_trainers_review_points_at_the_reflection_it_was_about(client, trainer, rita_at_work):
+    client.force_login(trainer)
+    _, data = download(client)
+    assignment = rita_at_work["assignment"]
+    [review] = data["reviews_written"]
+    assert review["feedback"] == "Say what it costs them, in their words."
+    assert review["decision"] == State.RETURNED
+    assert review["reflection_id"] == assignment.reflection.pk
+    assert review["assignment_id"] == assignment.pk
+    assert review["exercise_title"] == "Walk in their shoes"
+    assert "reviewed_text" not in review
+
+
 def test_conversations_come_in_batches_without_losing_one(client, rep, monkeypatch):
     monkeypatch.setattr(export, "CONVERSATION_BATCH", 2)
     customer = make_customer(rep)

@@ -335,8 +335,40 @@ BAD_RUNS = [
     ),
     pytest.param(
         b'{"run": "r", "segments": [{"kind": "customer", "start": NaN, "end": 5}]}',
-        "times outside the conversation",
+        "NaN is not a number",
         id="nan-time",
+    ),
+    pytest.param(
+        b'{"run": "r", "segments": [{"kind": "customer", "start": 0, "end": Infinity}]}',
+        "Infinity is not a number",
+        id="infinite-time",
+    ),
+    # What no row can hold is refused as the body is read, one way for every value.
+    pytest.param(
+        run(segments=[{"kind": "customer", "start": 0, "end": 10**400}]),
+        "more than 15 digits",
+        id="end-400-digits",
+    ),
+    pytest.param(
+        b'{"run": "r", "segments": [{"kind": "customer", "start": 0, "end": 1e400}]}',
+        "more than 15 digits",
+        id="end-overflowing-float",
+    ),
+    pytest.param(
+        run(pains=[{"at": 10**400, "note": "late"}]), "more than 15 digits", id="pain-400-digits"
+    ),
+    pytest.param(run(run="\ud800"), "cannot be stored", id="run-id-lone-surrogate"),
+    pytest.param(
+        run(pains=[{"at": 3, "note": "cut \ud800 off"}]), "cannot be stored", id="note-surrogate"
+    ),
+    pytest.param(
+        run(pains=[{"at": 3, "note": "before\x00after"}]), "cannot be stored", id="note-nul"
+    ),
+    pytest.param(run(run="run\x00id"), "cannot be stored", id="run-id-nul"),
+    pytest.param(
+        run(segments=[{"kind": "\ud800", "start": 0, "end": 5}]),
+        "cannot be stored",
+        id="kind-surrogate",
     ),
     pytest.param(run(pains=[{"note": "no moment"}]), "pain point has no moment", id="pain-no-at"),
     pytest.param(

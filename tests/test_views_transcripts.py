@@ -23,6 +23,7 @@ from conversations.transcript_forms import (
 )
 from conversations.transcripts import MAX_BYTES
 from tests.factories import add_pain_point, start_conversation
+from tests.test_pending import stamped
 
 FIXTURES = Path(__file__).parent / "fixtures" / "transcripts"
 HTMX = {"HX-Request": "true"}
@@ -359,7 +360,9 @@ def test_a_failed_import_leaves_the_earlier_timeline_alone(signed_in, conversati
 
 def test_a_paste_sent_after_the_session_ran_out_comes_back(client, rep, conversation):
     path = url("transcript_import", conversation)
-    response = client.post(path, {"text": "Rita: Typed before the session ended\nSam: Yes"})
+    response = client.post(
+        path, stamped(rep, {"text": "Rita: Typed before the session ended\nSam: Yes"})
+    )
     assert response.status_code == 302
     client.force_login(rep)
     html = client.get(path).content.decode()
@@ -370,7 +373,7 @@ def test_a_paste_sent_after_the_session_ran_out_comes_back(client, rep, conversa
 def test_a_choice_sent_after_the_session_ran_out_comes_back(client, rep, conversation):
     imported(conversation)
     path = url("transcript_speakers", conversation)
-    assert client.post(path, {"rep_speakers": ["Tom Reyes"]}).status_code == 302
+    assert client.post(path, stamped(rep, {"rep_speakers": ["Tom Reyes"]})).status_code == 302
     client.force_login(rep)
     html = client.get(path).content.decode()
     assert "You were signed out before that could be saved." in html
@@ -382,7 +385,9 @@ def test_a_choice_sent_after_the_session_ran_out_comes_back(client, rep, convers
 def test_a_retag_sent_after_the_session_ran_out_waits_on_its_line(client, rep, conversation):
     analysed(conversation)
     pitch = line(conversation, "Our platform")
-    response = client.post(url("segment_retag", conversation, pitch.pk), {"kind": "other"})
+    response = client.post(
+        url("segment_retag", conversation, pitch.pk), stamped(rep, {"kind": "other"})
+    )
     assert response.status_code == 302
     client.force_login(rep)
     html = client.get(url("transcript_timeline", conversation)).content.decode()

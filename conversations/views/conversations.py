@@ -21,6 +21,7 @@ from conversations.timeline import build_timeline
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
 from salesheart.pending import posted_or_kept
+from salesheart.untrusted import query_id
 
 PAGE_SIZE = 20
 
@@ -52,7 +53,7 @@ def conversation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required("rep")
 def conversation_start(request: AuthenticatedHttpRequest, planning: bool = False) -> HttpResponse:
     initial = {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
-    if (customer_id := request.GET.get("customer", "")).isdigit():
+    if (customer_id := query_id(request, "customer")) is not None:
         initial["customer"] = Customer.objects.filter(rep=request.user, pk=customer_id).first()
     form = StartForm(posted_or_kept(request), rep=request.user, planning=planning, initial=initial)
     if request.method == "POST" and (first := earlier_submission(request)):

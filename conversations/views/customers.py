@@ -15,12 +15,13 @@ from salesheart.edits import EditConflict, EditTargetGone, gone_notice, gone_pag
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
 from salesheart.pending import posted_or_kept
+from salesheart.untrusted import query_text
 
 
 @require_GET
 @role_required("rep")
 def customer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:100]
+    query = query_text(request, "q", max_length=100)
     customers = (
         Customer.objects.filter(rep=request.user)
         .search(query)

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from conversations import dashboards
@@ -22,6 +23,7 @@ from conversations.readouts import summary_readouts
 from reflections.models import Assignment
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.models import Team, User
+from salesheart.untrusted import query_id
 
 
 def unknown_last(value: float | None) -> float:
@@ -164,10 +166,8 @@ def rep_dashboard_for_manager(request: AuthenticatedHttpRequest, rep_id: int) ->
 
 def chosen_team(request: AuthenticatedHttpRequest) -> Team:
     teams = request.user.managed_teams.all()
-    wanted = request.GET.get("team", "")
-    if wanted:
-        if not wanted.isdigit():
-            raise Http404
+    wanted = query_id(request, "team")
+    if wanted is not None:
         return get_object_or_404(teams, pk=wanted)
     team = teams.first()
     if team is None:
@@ -302,7 +302,7 @@ def csv_response(rows: Iterator[list[Any]], filename: str) -> StreamingHttpRespo
         (writer.writerow([safe_cell(cell) for cell in row]) for row in rows),
         content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

@@ -38,7 +38,7 @@ from conversations.models import FIGURE_FIELDS, TEXT_LIMIT, Conversation, PainPo
 from salesheart.edits import EditConflict, EditTargetGone, gone_notice, gone_page
 from salesheart.http import AuthenticatedHttpRequest
 from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
-from salesheart.pending import SESSION_KEY, posted_or_kept, take_pending_post
+from salesheart.pending import kept_path, posted_or_kept, take_pending_post
 
 LOG_TEMPLATE = "conversations/log.html"
 DRAFT_FIELDS = [*LogForm.Meta.fields, "estimate_unit"]
@@ -138,11 +138,11 @@ def conversation_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         return save_log(request, conversation)
 
     forms: dict[str, Any] = {}
-    kept_path = request.session.get(SESSION_KEY, {}).get("path", "")
-    if kept_path.startswith(f"/conversations/{conversation.pk}/") and kept_path.endswith("/edit/"):
+    kept = kept_path(request)
+    if kept.startswith(f"/conversations/{conversation.pk}/") and kept.endswith("/edit/"):
         # An item edit kept over an expired session (sign-in comes back to this page
         # after an htmx post): its own page brings it back, with its version.
-        return redirect(kept_path)
+        return redirect(kept)
     pending = take_pending_post(request, f"/conversations/{conversation.pk}/")
     if pending:
         path, data = pending

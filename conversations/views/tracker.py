@@ -8,7 +8,6 @@ carries its own id, so a retried save is applied once.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +21,7 @@ from conversations.access import get_conversation_for_user
 from conversations.models import Conversation
 from salesheart.http import AuthenticatedHttpRequest
 from salesheart.models import Team
+from salesheart.untrusted import NotJson, UnreadableJson, read_json
 
 # A full 8-hour run within the segment limit is about 300 kB of JSON.
 MAX_BODY_BYTES = 1_000_000
@@ -114,11 +114,11 @@ def tracker_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if len(body) > MAX_BODY_BYTES:
         return error_response(TOO_BIG, status=413)
     try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):
-        # ValueError covers malformed JSON and bytes that are not UTF-8; very deep
-        # nesting makes the parser recurse out of stack instead.
+        data = read_json(body)
+    except NotJson:
         return error_response(NOT_JSON)
+    except UnreadableJson as error:
+        return error_response(f"The run cannot be saved: {error} Nothing was saved.")
     problem = shape_problem(data)
     if problem:
         return error_response(problem)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, QueryDict
 
-from salesheart.pending import SESSION_KEY, take_pending_post
+from salesheart.pending import kept_path, take_pending_post
 
 PAGE_SIZE = 25
 
@@ -13,8 +13,8 @@ def restore_pending(request: HttpRequest, *paths: str) -> QueryDict | None:
     Exact paths rather than a prefix: a kept post for a neighbouring form (the
     practice button under an assignment, say) must not empty this one.
     """
-    pending = request.session.get(SESSION_KEY)
-    if not pending or pending.get("path") not in paths:
+    path = kept_path(request)
+    if path not in paths:
         return None
-    taken = take_pending_post(request, pending["path"])
+    taken = take_pending_post(request, path)
     return taken[1] if taken else None

@@ -3,6 +3,12 @@
 The partner may have no account: the link carries a signature instead, made
 with the site's secret key, so only a rep who was given the scenario can hand
 one out and nobody can guess one.
+
+The hidden pain points are what the rep must find by asking, so the card keeps
+them back from the rep's own account, and from everyone once the practice is
+over (logged, or the reflection on it handed in): a link forwarded afterwards
+or opened again spoils nothing. The persona and situation stay; the rep sees
+those on the assignment anyway.
 """
 
 from __future__ import annotations
@@ -21,6 +27,12 @@ from reflections.access import get_assignment_from_token
 @require_GET
 def persona_card(request: HttpRequest, token: str) -> HttpResponse:
     assignment = get_assignment_from_token(token)
+    if assignment.practice_is_over:
+        withheld = "over"
+    elif request.user.is_authenticated and request.user.pk == assignment.rep_id:
+        withheld = "own"
+    else:
+        withheld = ""
     response = render(
         request,
         "reflections/persona_card.html",
@@ -28,6 +40,7 @@ def persona_card(request: HttpRequest, token: str) -> HttpResponse:
             "assignment": assignment,
             "exercise": assignment.exercise,
             "rep_name": assignment.rep.first_name or str(assignment.rep),
+            "withheld": withheld,
         },
     )
     # The card gives away the hidden pain points: keep it out of search engines.

@@ -34,6 +34,7 @@ from salesheart.edits import (
 )
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
+from salesheart.untrusted import query_id
 
 WAITING_LIMIT = 20
 
@@ -182,7 +183,7 @@ def exercise_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @role_required("trainer")
 def assign(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {}
-    if (exercise_id := request.GET.get("exercise", "")).isdigit():
+    if (exercise_id := query_id(request, "exercise")) is not None:
         initial["exercise"] = Exercise.objects.active().filter(pk=exercise_id).first()
     data = request.POST if request.method == "POST" else restore_pending(request, request.path)
     form = AssignForm(data, initial=initial)

@@ -4,6 +4,8 @@
 //    reload, a dropped connection or an expired session loses nothing. A kept
 //    copy comes back only when it is newer than the server's last accepted
 //    write for that form (data-saved-at), measured on the server's clock.
+//    Copies are kept per person (data-user): on a shared computer, whoever
+//    signs in next never gets them, and theirs are thrown away.
 // 2. A form with data-autosave-url posts itself there shortly after typing
 //    stops, so the server holds a draft too. When the server answers with a
 //    new version of what the form edits, the form's hidden version takes it, so
@@ -15,7 +17,22 @@
 "use strict";
 
 (function () {
-  const PREFIX = "salesheart:keep:";
+  const KEEP = "salesheart:keep:";
+  const user = document.body.dataset.user || "";
+  const PREFIX = KEEP + user + ":";
+
+  function forgetOthersCopies() {
+    if (!user) return;  // the sign-in page: nobody to tell apart yet
+    try {
+      for (let index = localStorage.length - 1; index >= 0; index--) {
+        const key = localStorage.key(index);
+        if (key && key.startsWith(KEEP) && !key.startsWith(PREFIX)) localStorage.removeItem(key);
+      }
+    } catch (error) {
+      // Storage disabled: nothing was kept either.
+    }
+  }
+  forgetOthersCopies();
   const serverNow = Number(document.body.dataset.serverNow || Date.now());
   const clockOffset = serverNow - Date.now();
   const now = () => Date.now() + clockOffset;
