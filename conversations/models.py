@@ -296,9 +296,9 @@ class Conversation(VersionedModel):
                 asking=self.estimate_asking or 0,
                 pitching=self.estimate_pitching or 0,
                 other=self.estimate_other or 0,
-                # The log form only opens product talk after a pain point, so a
-                # hand-logged conversation is diagnosed first by construction.
-                diagnosed_first=True if self.pain_point_count else None,
+                # The log form asks for pain points before proposals whatever happened
+                # in the room: the rep's own estimate says nothing about the order.
+                diagnosed_first=None,
             ),
             self.Source.ESTIMATED,
         )
@@ -325,7 +325,18 @@ class PainPoint(VersionedModel):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        return self.description[:80]
+        return self.label[:80]
+
+    @property
+    def label(self) -> str:
+        """Its words, or for a moment stamped without any (the tracker's H), a system
+        label: never to be shown in quotes as if the customer had said it."""
+        if self.description:
+            return self.description
+        if self.heard_at is None:
+            return "Pain point (no note)"
+        minutes, seconds = divmod(int(self.heard_at), 60)
+        return f"Pain point heard at {minutes}:{seconds:02d} (no note)"
 
 
 class ProductTalk(VersionedModel):
@@ -436,6 +447,9 @@ class CoachingNote(models.Model):
     text = models.TextField(max_length=TEXT_LIMIT)
     at_seconds = models.FloatField("at (seconds into the conversation)", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the rep first opened the conversation after the note was left: until then
+    # their conversation list flags it as new.
+    seen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
