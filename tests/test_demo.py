@@ -85,3 +85,22 @@ def test_early_pitchers_pitch_before_they_hear_the_pain_on_measured_calls(db):
     assert set(measured.filter(rep__username="rita").values_list("diagnosed_first", flat=True)) == {
         True
     }
+
+
+def test_the_diagnosed_first_rates_stand_on_several_measured_calls_and_show_ravi_pitching(db):
+    from conversations import dashboards
+
+    run_demo()
+    month = dashboards.Period.last_days(30)
+    rates = {}
+    for username in ("ravi", "rita", "rosa"):
+        conversations = dashboards.in_period(
+            Conversation.objects.alive().filter(rep__username=username), month
+        )
+        rates[username] = dashboards.summary(conversations)
+    # Estimates stay out; each rate still stands on more than the two showcase calls.
+    for summary in rates.values():
+        assert 2 < summary.diagnosed_known < summary.conversations
+    assert rates["ravi"].diagnosed_first_rate == 0
+    assert rates["rita"].diagnosed_first_rate == 1
+    assert 0 < rates["rosa"].diagnosed_first_rate < 1

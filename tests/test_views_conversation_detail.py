@@ -156,6 +156,13 @@ def test_the_talk_figures_show_their_source_and_the_teams_band(signed_in, conver
     assert "(estimated)" in html
 
 
+def test_an_estimate_says_the_order_was_not_measured(signed_in, conversation):
+    html = signed_in.get(url("detail", conversation)).content.decode()
+    assert "<dt>Diagnosed first</dt><dd>Not measured: an estimate of the split" in html
+    assert '<span class="badge">Order not measured</span>' in html
+    assert "Diagnosed first</span>" not in html
+
+
 def test_the_target_band_follows_the_teams_own_target(signed_in, team, conversation):
     team.listening_target = 65
     team.listening_tolerance = 5

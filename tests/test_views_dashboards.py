@@ -139,12 +139,33 @@ def test_the_rep_dashboard_states_the_figures_of_the_last_thirty_days_as_text(cl
         "listening": "60 %",
         "pitch share": "10 %",
         "listening to pitching": "6.0 : 1",
-        "diagnosed first": "100 %",
+        # One estimate: nothing measured to tell the order.
+        "diagnosed first": "not measured",
         "pain points per conversation": "1.0",
         "questions per conversation": "–",
     }
     assert "Last 30 days" in text(response)
     assert "From 1 logged conversation, 1 with talk figures: 1 estimated." in text(response)
+
+
+def test_every_diagnosed_first_rate_leaves_estimates_out_and_says_what_it_stands_on(
+    client, rep, manager, week
+):
+    # The estimate (week) says nothing about the order; two tracked runs do: one yes, one no.
+    tracked(rep, days_ago(1), [seg("customer", 0, 60), seg("pitch", 60, 90)])
+    tracked(rep, days_ago(2), [seg("pitch", 0, 30), seg("customer", 30, 90)])
+
+    own = signed_in(client, rep).get(DASHBOARD)
+    assert figures(own)["diagnosed first"] == "50 %"
+    assert "2 of 3 measured" in text(own)
+
+    signed_in(client, manager)
+    assert "2 of 3 measured" in text(client.get(drill_down(rep)))
+    team_page = client.get(TEAM)
+    assert re.search(
+        r"<td>50 % <span class=\"meta\">2 of 3 measured</span></td>", team_row(team_page, rep)
+    )
+    assert "diagnosed first <strong>50 %</strong> (2 of 3 measured)" in text(team_page)
 
 
 def test_the_rep_dashboard_counts_only_the_reps_own_conversations(
@@ -530,6 +551,7 @@ TEAM_HEADER = [
     "listening %",
     "pitch share %",
     "diagnosed first %",
+    "diagnosed first measured on",
     "pain points per conversation",
     "questions per conversation",
     "last activity",
@@ -564,10 +586,11 @@ def test_the_team_csv_streams_one_row_per_rep_in_name_order(
     assert rows[0] == TEAM_HEADER
     assert [row[0] for row in rows[1:]] == ["Bea Adams", "Rita Osei", "Rosa Lindqvist"]
     rita = rows[2]
-    assert rita[:8] == ["Rita Osei", "1", "1", "60.0", "10.0", "100.0", "1.0", ""]
-    assert datetime.fromisoformat(rita[8]) == team_talk["rita"].occurred_at
+    # An estimate leaves the diagnosed-first rate empty, and the row says what it stands on.
+    assert rita[:9] == ["Rita Osei", "1", "1", "60.0", "10.0", "", "0 of 1 measured", "1.0", ""]
+    assert datetime.fromisoformat(rita[9]) == team_talk["rita"].occurred_at
     assert rows[3][3] == "40.0"
-    assert rows[3][9] == "Far from target"
+    assert rows[3][10] == "Far from target"
 
 
 def test_the_team_csv_follows_the_period_filter(client, manager, rep, week):
@@ -622,7 +645,7 @@ def test_a_managers_export_of_a_rep_streams_one_row_per_conversation_in_the_peri
         "Estimated",
         "60.0",
         "10.0",
-        "yes",
+        "not measured",
         "1",
         "",
     ]

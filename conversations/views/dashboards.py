@@ -286,6 +286,7 @@ def team_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
             "listening %",
             "pitch share %",
             "diagnosed first %",
+            "diagnosed first measured on",
             "pain points per conversation",
             "questions per conversation",
             "last activity",
@@ -300,6 +301,7 @@ def team_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
                 percent_text(summary.listening_ratio),
                 percent_text(summary.pitch_share),
                 percent_text(summary.diagnosed_first_rate),
+                summary.diagnosed_first_basis,
                 "" if summary.pain_points is None else f"{summary.pain_points:.1f}",
                 "" if summary.questions is None else f"{summary.questions:.1f}",
                 summary.last_activity.isoformat() if summary.last_activity else "",
@@ -308,6 +310,12 @@ def team_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
 
     period = filters.chosen_period
     return csv_response(lines(), f"{team.name}-{period.start}-{period.end}.csv".replace(" ", "-"))
+
+
+def diagnosed_first_text(conversation: Conversation) -> str:
+    if conversation.diagnosed_first is None:
+        return "not measured" if conversation.figures_source else ""
+    return "yes" if conversation.diagnosed_first else "no"
 
 
 @require_GET
@@ -358,7 +366,7 @@ def rep_export(
                 conversation.get_figures_source_display(),
                 percent_text(conversation.listening_ratio),
                 percent_text(conversation.pitch_share),
-                {True: "yes", False: "no", None: ""}[conversation.diagnosed_first],
+                diagnosed_first_text(conversation),
                 conversation.pain_point_count,
                 "" if conversation.questions_asked is None else conversation.questions_asked,
             ]
