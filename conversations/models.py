@@ -247,6 +247,17 @@ class Conversation(VersionedModel):
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    def missing_to_log(self) -> list[str]:
+        """What stands between this draft and the dashboards, in words for the page."""
+        from conversations.forms import FUTURE_GRACE  # forms import this module
+
+        missing = []
+        if not self.pain_point_count:
+            missing.append("at least one pain point, in the customer's words")
+        if self.occurred_at > timezone.now() + FUTURE_GRACE:
+            missing.append("its date is in the future: it has to have happened")
+        return missing
+
     @property
     def has_estimate(self) -> bool:
         return self.estimate_customer is not None

@@ -257,6 +257,7 @@ NOT_EDITS = {
     "reflections:exercise_archive": "a stamp beside the form, not a field of it",
     "conversations:transcript_delete_raw": "forgets the raw text; nothing typed",
     "conversations:autosave": "the log's draft column: never a version (tested below)",
+    "conversations:finish": "a state stamped, never a version; refused while the log has a draft",
     "reflections:autosave": "the reflection's own save, versioned (tested below)",
     "conversations:tracker": "a page whose run lives in the browser",
     "conversations:tracker_save": "a measured run: its own id makes a retry a no-op",

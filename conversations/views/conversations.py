@@ -16,6 +16,7 @@ from conversations.access import get_conversation_for_user, get_deleted_conversa
 from conversations.forms import CoachingNoteForm, ConversationFilterForm, StartForm
 from conversations.models import Conversation, Customer, Transcript
 from conversations.timeline import build_timeline
+from conversations.voice import Voice
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
 from salesheart.pending import posted_or_kept
@@ -142,6 +143,7 @@ def detail_page(
             "pain_points": pain_points,
             "product_talks": product_talks,
             "can_edit": conversation.rep_id == request.user.pk,
+            "voice": Voice.of(conversation.rep, request.user),
             "team": conversation.rep.team,
             "timeline": build_timeline(conversation, segments, pain_points),
             "notes": notes,
@@ -174,6 +176,32 @@ def coaching_note_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         return answer_repeat(request, saved.url)
     messages.success(request, f"Note saved; {conversation.rep} will see it.")
     return redirect(notes_url)
+
+
+# Where a finish from a measuring page goes back to; anything else goes to the conversation.
+FINISH_RETURNS = {"timeline": "conversations:transcript_timeline"}
+
+
+@require_POST
+def conversation_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """ "Finish: log it" right where a measured draft is read (conversation, transcript lines),
+    so it counts on the dashboard without a detour through the whole log form."""
+    conversation = get_conversation_for_user(request.user, pk, write=True)
+    back = FINISH_RETURNS.get(request.POST.get("back", ""))
+    back_url = reverse(back, args=[conversation.pk]) if back else conversation.get_absolute_url()
+    if not conversation.is_draft:
+        return redirect(back_url)
+    if conversation.draft_data:
+        # Finishing here would drop what was typed on the log page: finish it there.
+        messages.info(request, "You have unsaved changes in the log: check them and finish here.")
+        return redirect("conversations:log", conversation.pk)
+    missing = conversation.missing_to_log()
+    if missing:
+        messages.error(request, "Not logged yet. Still missing: " + "; ".join(missing) + ".")
+        return redirect("conversations:log", conversation.pk)
+    services.conversation_finish(conversation=conversation)
+    messages.success(request, "Conversation logged: it counts on your dashboard now.")
+    return redirect(back_url)
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,6 +17,7 @@ from conversations.charts import line_chart, sparkline
 from conversations.dashboard_forms import DashboardFilterForm
 from conversations.metrics import format_listening_to_pitching
 from conversations.models import CoachingNote, Conversation
+from conversations.voice import Voice
 from reflections.models import Assignment
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.models import Team, User
@@ -39,7 +40,7 @@ SORTABLE = {
 }
 
 
-def rep_figures(rep: User, filters: DashboardFilterForm) -> dict[str, Any]:
+def rep_figures(rep: User, filters: DashboardFilterForm, viewer: User) -> dict[str, Any]:
     period, kind, source = filters.chosen_period, filters.chosen_kind, filters.chosen_source
     conversations = dashboards.in_period(
         Conversation.objects.alive().filter(rep=rep), period, kind=kind, source=source
@@ -56,6 +57,7 @@ def rep_figures(rep: User, filters: DashboardFilterForm) -> dict[str, Any]:
     )
     return {
         "rep": rep,
+        "voice": Voice.of(rep, viewer),
         "team": team,
         "band": band,
         "summary": overall,
@@ -97,7 +99,7 @@ def tone(ratio: float | None, band: tuple[int, int]) -> str:
 @role_required("rep")
 def rep_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = DashboardFilterForm(request.GET or None)
-    context = {**rep_figures(request.user, filters), "filters": filters, "own": True}
+    context = {**rep_figures(request.user, filters, request.user), "filters": filters, "own": True}
     context["conversations"] = (
         Conversation.objects.visible_to(request.user)
         .filter(rep=request.user)
@@ -128,7 +130,8 @@ def managed_rep(request: AuthenticatedHttpRequest, rep_id: int) -> User:
 def rep_dashboard_for_manager(request: AuthenticatedHttpRequest, rep_id: int) -> HttpResponse:
     rep = managed_rep(request, rep_id)
     filters = DashboardFilterForm(request.GET or None)
-    context = {**rep_figures(rep, filters), "filters": filters, "own": False, "nav": "team"}
+    context = {**rep_figures(rep, filters, request.user), "filters": filters, "own": False}
+    context["nav"] = "team"
     context["conversations"] = (
         dashboards.in_period(
             Conversation.objects.visible_to(request.user).filter(rep=rep),
