@@ -6,11 +6,13 @@ in a fixed 1000-wide viewBox so the SVG scales to any screen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from conversations.models import Conversation, PainPoint, TalkSegment
+    from collections.abc import Iterable
+
+    from conversations.models import CoachingNote, Conversation, PainPoint, TalkSegment
 
 WIDTH = 1000.0
 CUSTOMER_ROW_Y = 34
@@ -37,6 +39,18 @@ class Marker:
 
 
 @dataclass(frozen=True)
+class NoteMarker:
+    """A coaching note pinned to a moment: drawn under the rep's row, linked to the note."""
+
+    x: float
+    label: str
+    anchor: str
+    at: str
+    author: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Tick:
     x: float
     label: str
@@ -52,10 +66,13 @@ class Timeline:
     length: float
     summary: str
     end_label: str = ""
+    note_markers: list[NoteMarker] = field(default_factory=list)
     height: int = 130
     row_height: int = ROW_HEIGHT
     customer_y: int = CUSTOMER_ROW_Y
     rep_y: int = REP_ROW_Y
+    # Note markers hang under the rep's row, clear of the pain markers above the customer's.
+    note_y: int = REP_ROW_Y + ROW_HEIGHT + 1
 
 
 def clock(seconds: float) -> str:
@@ -74,6 +91,7 @@ def build_timeline(
     conversation: Conversation,
     segments: list[TalkSegment],
     pain_points: list[PainPoint],
+    notes: Iterable[CoachingNote] = (),
 ) -> Timeline | None:
     drawable = [s for s in segments if s.end > s.start]
     if not drawable:
@@ -106,6 +124,22 @@ def build_timeline(
     )
     first_pain = Marker(heard[0] * scale, f"First pain point {clock(heard[0])}") if heard else None
 
+    # A note's moment was checked against the timeline when it was left; a timeline
+    # replaced since may be shorter, so the marker stays at its end rather than off it.
+    note_markers = [
+        NoteMarker(
+            x=min(note.at_seconds, length) * scale,
+            label=f"Coaching note at {clock(note.at_seconds)} by {note.author}: {note.text}",
+            anchor=f"note-{note.pk}",
+            at=clock(note.at_seconds),
+            author=str(note.author),
+            text=note.text,
+        )
+        for note in sorted(
+            (n for n in notes if n.at_seconds is not None), key=lambda n: n.at_seconds
+        )
+    ]
+
     step = _tick_step(length)
     # A label too close to the right edge would be cut off; the end time is in the caption.
     ticks = [
@@ -118,6 +152,9 @@ def build_timeline(
     if first_pain:
         parts.append(first_pain.label + ".")
     parts.append(first_pitch.label + "." if first_pitch else "No pitch.")
+    if note_markers:
+        count = len(note_markers)
+        parts.append(f"{count} coaching note{'s' if count > 1 else ''} pinned to a moment.")
     if conversation.listening_ratio is not None:
         parts.append(
             f"The customer talked {round(conversation.listening_ratio * 100)} % of the time."
@@ -131,4 +168,5 @@ def build_timeline(
         length=length,
         summary=" ".join(parts),
         end_label=clock(length),
+        note_markers=note_markers,
     )

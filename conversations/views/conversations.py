@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from conversations import services
 from conversations.access import get_conversation_for_user, get_deleted_conversation_for_user
 from conversations.forms import CoachingNoteForm, ConversationFilterForm, StartForm
-from conversations.models import Conversation, Customer, Transcript
+from conversations.models import CoachingNote, Conversation, Customer, Transcript
 from conversations.timeline import build_timeline
 from conversations.voice import Voice
 from salesheart.http import AuthenticatedHttpRequest, role_required
@@ -29,6 +29,12 @@ PAGE_SIZE = 20
 def conversation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     mine = Conversation.objects.visible_to(request.user).filter(rep=request.user)
     filters = ConversationFilterForm(request.GET or None, rep=request.user)
+    # Coaching notes the rep has not opened yet, flagged on their row in the same query.
+    mine = mine.annotate(
+        has_new_note=Exists(
+            CoachingNote.objects.filter(conversation=OuterRef("pk"), seen_at__isnull=True)
+        )
+    )
     logged = filters.apply(mine.logged().select_related("customer"))
     page = Paginator(logged, PAGE_SIZE).get_page(request.GET.get("page"))
     query_without_page = request.GET.copy()
@@ -135,6 +141,12 @@ def detail_page(
     product_talks = conversation.product_talks.prefetch_related("answers")
     segments = list(conversation.segments.all())
     notes = list(conversation.coaching_notes.select_related("author"))
+    new_note_ids = set()
+    if conversation.rep_id == request.user.pk:
+        # The rep has read them now: marked once, so the list stops flagging them.
+        new_note_ids = {note.pk for note in notes if note.seen_at is None}
+        if new_note_ids:
+            CoachingNote.objects.filter(pk__in=new_note_ids).update(seen_at=timezone.now())
     return render(
         request,
         "conversations/detail.html",
@@ -145,8 +157,9 @@ def detail_page(
             "can_edit": conversation.rep_id == request.user.pk,
             "voice": Voice.of(conversation.rep, request.user),
             "team": conversation.rep.team,
-            "timeline": build_timeline(conversation, segments, pain_points),
+            "timeline": build_timeline(conversation, segments, pain_points, notes),
             "notes": notes,
+            "new_note_ids": new_note_ids,
             "notes_saved_at": max((n.created_at for n in notes), default=conversation.created_at),
             "note_form": note_form
             or CoachingNoteForm(length=segments[-1].end if segments else None),
