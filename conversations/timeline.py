@@ -170,3 +170,11 @@ def build_timeline(
         end_label=clock(length),
         note_markers=note_markers,
     )
+
+
+def length_mismatch(conversation: Conversation, timeline: Timeline | None) -> bool:
+    """A logged duration and a timeline that disagree by a minute or more: the page must
+    say the figures come from the timeline, not from the duration beside it."""
+    if timeline is None or not conversation.duration_minutes:
+        return False
+    return abs(conversation.duration_minutes * 60 - timeline.length) >= 60

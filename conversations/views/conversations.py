@@ -15,7 +15,7 @@ from conversations import services
 from conversations.access import get_conversation_for_user, get_deleted_conversation_for_user
 from conversations.forms import CoachingNoteForm, ConversationFilterForm, StartForm
 from conversations.models import CoachingNote, Conversation, Customer, Transcript
-from conversations.timeline import build_timeline
+from conversations.timeline import build_timeline, length_mismatch
 from conversations.voice import Voice
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
@@ -141,6 +141,7 @@ def detail_page(
     product_talks = conversation.product_talks.prefetch_related("answers")
     segments = list(conversation.segments.all())
     notes = list(conversation.coaching_notes.select_related("author"))
+    timeline = build_timeline(conversation, segments, pain_points, notes)
     new_note_ids = set()
     if conversation.rep_id == request.user.pk:
         # The rep has read them now: marked once, so the list stops flagging them.
@@ -157,7 +158,8 @@ def detail_page(
             "can_edit": conversation.rep_id == request.user.pk,
             "voice": Voice.of(conversation.rep, request.user),
             "team": conversation.rep.team,
-            "timeline": build_timeline(conversation, segments, pain_points, notes),
+            "timeline": timeline,
+            "length_mismatch": length_mismatch(conversation, timeline),
             "notes": notes,
             "new_note_ids": new_note_ids,
             "notes_saved_at": max((n.created_at for n in notes), default=conversation.created_at),
