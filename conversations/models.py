@@ -255,7 +255,8 @@ class Conversation(VersionedModel):
         if not self.pain_point_count:
             missing.append("at least one pain point, in the customer's words")
         if self.occurred_at > timezone.now() + FUTURE_GRACE:
-            missing.append("its date is in the future: it has to have happened")
+            when = timezone.localtime(self.occurred_at)
+            missing.append(f"a date that has passed (it is set to {when:%a %d %b, %H:%M})")
         return missing
 
     @property

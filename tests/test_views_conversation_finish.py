@@ -91,7 +91,8 @@ def test_a_draft_dated_in_the_future_is_not_finished(client, rep):
     draft = start_conversation(rep, occurred_at=timezone.now() + timedelta(days=1))
     add_pain_point(draft)
     signed_in(client, rep)
-    assert "its date is in the future" in client.get(draft.get_absolute_url()).content.decode()
+    html = client.get(draft.get_absolute_url()).content.decode()
+    assert "Still missing: a date that has passed (it is set to " in html
     client.post(finish_url(draft))
     draft.refresh_from_db()
     assert draft.is_draft
@@ -172,4 +173,4 @@ def test_the_tracker_page_says_a_draft_counts_once_logged(client, rep, tracked_d
         .get(reverse("conversations:tracker", args=[tracked_draft.pk]))
         .content.decode()
     )
-    assert "finish the log on the conversation page and it counts on your dashboard" in html
+    assert "A draft: it counts on your dashboard once logged" in html
