@@ -266,3 +266,29 @@ def test_only_conversations_with_an_unread_note_are_flagged(client, manager, rep
 
     assert listing.count("New coaching note<span") == 1
     assert f'href="{conversation.get_absolute_url()}#notes">New coaching note' in listing
+
+
+def test_marking_notes_read_costs_one_update_and_only_on_the_first_visit(
+    client, manager, rep, conversation
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for text in ("One.", "Two.", "Three."):
+        CoachingNote.objects.create(conversation=conversation, author=manager, text=text)
+    signed_in(client, rep)
+    client.get(conversation.get_absolute_url())  # sign-in leftovers out of the way
+    CoachingNote.objects.update(seen_at=None)
+
+    with CaptureQueriesContext(connection) as first:
+        client.get(conversation.get_absolute_url())
+    with CaptureQueriesContext(connection) as again:
+        client.get(conversation.get_absolute_url())
+
+    extra = [
+        q["sql"]
+        for q in first.captured_queries
+        if 'UPDATE "conversations_coachingnote"' in q["sql"]
+    ]
+    assert len(extra) == 1
+    assert len(first.captured_queries) == len(again.captured_queries) + 1

@@ -56,8 +56,11 @@ def test_a_tracked_draft_says_it_counts_once_logged_with_the_finish_right_there(
     assert "its tracked figures are left out" in html
     assert f'action="{finish_url(tracked_draft)}"' in html
     assert ">Finish: log it</button>" in html
-    # The dashboard leaves it out until then, as the page said.
-    assert "No talk figures in this period" in client.get(DASHBOARD).content.decode()
+    # The dashboard leaves it out until then, and says so with a link to it.
+    dashboard = client.get(DASHBOARD).content.decode()
+    assert "No talk figures in this period" in dashboard
+    assert "Measured, not counted yet" in dashboard
+    assert f'<a href="{tracked_draft.get_absolute_url()}">' in dashboard
 
     response = client.post(finish_url(tracked_draft))
 
@@ -68,7 +71,9 @@ def test_a_tracked_draft_says_it_counts_once_logged_with_the_finish_right_there(
     page = client.get(tracked_draft.get_absolute_url()).content.decode()
     assert "Conversation logged: it counts on your dashboard now." in page
     assert COUNTS not in page
-    assert "1 with talk figures: 1 tracked" in client.get(DASHBOARD).content.decode()
+    dashboard = client.get(DASHBOARD).content.decode()
+    assert "1 with talk figures: 1 tracked" in dashboard
+    assert "Measured, not counted yet" not in dashboard
 
 
 def test_a_draft_without_a_pain_point_says_what_is_missing_and_is_not_finished(client, rep):

@@ -26,9 +26,9 @@ MY_CSV = reverse("conversations:dashboard_export")
 # Measured, the same at 2 and at 60 conversations per rep (SQLite and PostgreSQL):
 # session, user, the user's managed teams (role check), the rep's team, figures per week, in
 # all, per source, estimate against measured, coaching notes with authors and customers, recent
-# conversations with customers, reflections due, then the session saved (savepoint, update,
-# release).
-REP_DASHBOARD_QUERIES = 14
+# conversations with customers, measured drafts not counted yet, reflections due, then the
+# session saved (savepoint, update, release).
+REP_DASHBOARD_QUERIES = 15
 # Session, user, managed team ids, the chosen team, its members, figures per rep, per rep and
 # week (the team's totals and trend are added up from those), the teams for the switcher, then
 # the session saved (three).
@@ -713,11 +713,11 @@ def busy_team(request, rep, teammate, bea, manager) -> int:
 
 
 def test_the_rep_dashboard_costs_the_same_queries_at_any_size(
-    client, rep, busy_team, django_assert_max_num_queries
+    client, rep, busy_team, django_assert_num_queries
 ):
     signed_in(client, rep)
 
-    with django_assert_max_num_queries(REP_DASHBOARD_QUERIES):
+    with django_assert_num_queries(REP_DASHBOARD_QUERIES):
         response = client.get(DASHBOARD, {"period": "90"})
 
     assert f"From {busy_team} logged conversation" in text(response)

@@ -106,6 +106,13 @@ def rep_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         .logged()
         .select_related("customer")[:5]
     )
+    # Measured but still drafts: the figures above leave them out, so say which they are.
+    context["uncounted"] = (
+        Conversation.objects.visible_to(request.user)
+        .filter(rep=request.user, figures_source__in=dashboards.MEASURED)
+        .drafts()
+        .select_related("customer")[:5]
+    )
     context["due"] = (
         Assignment.objects.filter(rep=request.user)
         .open()

@@ -322,7 +322,7 @@
     el.painHelp.hidden = state.pains.length === 0;
     el.painCount.textContent = state.pains.length + " heard";
     const latest = state.pains[state.pains.length - 1];
-    const stampText = latest ? "Pain point heard at " + clock(latest.at) + "." : "";
+    const stampText = latest ? "Pain point at " + clock(latest.at) : "";
     if (el.stampText.textContent !== stampText) el.stampText.textContent = stampText;
     el.addNote.hidden = !latest;
   }
