@@ -67,8 +67,11 @@ def _figure_sums() -> dict[str, Any]:
         "rep_question": Sum("rep_question", filter=with_figures),
         "rep_pitch": Sum("rep_pitch", filter=with_figures),
         "rep_other": Sum("rep_other", filter=with_figures),
-        "diagnosed_yes": Count("pk", filter=Q(diagnosed_first=True)),
-        "diagnosed_known": Count("pk", filter=Q(diagnosed_first__isnull=False)),
+        # Only timings tell the order: an estimate never counts, whatever it stored.
+        "diagnosed_yes": Count("pk", filter=Q(diagnosed_first=True, figures_source__in=MEASURED)),
+        "diagnosed_known": Count(
+            "pk", filter=Q(diagnosed_first__isnull=False, figures_source__in=MEASURED)
+        ),
         "pain_points_total": Sum("pain_point_count"),
         "questions_total": Sum("questions_asked"),
         "questions_known": Count("questions_asked"),
@@ -167,6 +170,11 @@ class Summary:
     @property
     def diagnosed_first_rate(self) -> float | None:
         return self.diagnosed_yes / self.diagnosed_known if self.diagnosed_known else None
+
+    @property
+    def diagnosed_first_basis(self) -> str:
+        """What the diagnosed-first rate stands on: "3 of 5 measured"."""
+        return f"{self.diagnosed_known} of {self.conversations} measured"
 
 
 ADDITIVE = [name for name in Summary.__dataclass_fields__ if name != "last_activity"]

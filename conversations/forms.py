@@ -318,7 +318,7 @@ class AnswersField(SafeModelMultipleChoiceField):
     }
 
     def label_from_instance(self, obj: PainPoint) -> str:
-        return obj.description
+        return obj.label
 
 
 class ProductTalkForm(PlainLabels, forms.ModelForm):

@@ -267,6 +267,18 @@ class Conversation(VersionedModel):
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    def missing_to_log(self) -> list[str]:
+        """What stands between this draft and the dashboards, in words for the page."""
+        from conversations.forms import FUTURE_GRACE  # forms import this module
+
+        missing = []
+        if not self.pain_point_count:
+            missing.append("at least one pain point, in the customer's words")
+        if self.occurred_at > timezone.now() + FUTURE_GRACE:
+            when = timezone.localtime(self.occurred_at)
+            missing.append(f"a date that has passed (it is set to {when:%a %d %b, %H:%M})")
+        return missing
+
     @property
     def has_estimate(self) -> bool:
         return self.estimate_customer is not None
@@ -320,9 +332,9 @@ class Conversation(VersionedModel):
                 asking=self.estimate_asking or 0,
                 pitching=self.estimate_pitching or 0,
                 other=self.estimate_other or 0,
-                # The log form only opens product talk after a pain point, so a
-                # hand-logged conversation is diagnosed first by construction.
-                diagnosed_first=True if self.pain_point_count else None,
+                # The log form asks for pain points before proposals whatever happened
+                # in the room: the rep's own estimate says nothing about the order.
+                diagnosed_first=None,
             ),
             self.Source.ESTIMATED,
         )
@@ -349,7 +361,18 @@ class PainPoint(VersionedModel):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        return self.description[:80]
+        return self.label[:80]
+
+    @property
+    def label(self) -> str:
+        """Its words, or for a moment stamped without any (the tracker's H), a system
+        label: never to be shown in quotes as if the customer had said it."""
+        if self.description:
+            return self.description
+        if self.heard_at is None:
+            return "Pain point (no note)"
+        minutes, seconds = divmod(int(self.heard_at), 60)
+        return f"Pain point heard at {minutes}:{seconds:02d} (no note)"
 
 
 class ProductTalk(VersionedModel):
@@ -491,6 +514,9 @@ class CoachingNote(models.Model):
     text = models.TextField(max_length=TEXT_LIMIT)
     at_seconds = models.FloatField("at (seconds into the conversation)", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the rep first opened the conversation after the note was left: until then
+    # their conversation list flags it as new.
+    seen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]

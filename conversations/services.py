@@ -346,12 +346,8 @@ def tracking_save(
         for index, segment in enumerate(checked)
     )
     for heard_at, note in stamps:
-        minutes, seconds = divmod(int(heard_at), 60)
-        PainPoint.objects.create(
-            conversation=conversation,
-            description=note or f"Pain point heard at {minutes}:{seconds:02d} (no note)",
-            heard_at=heard_at,
-        )
+        # No note stays empty: PainPoint.label names the moment, never in the customer's voice.
+        PainPoint.objects.create(conversation=conversation, description=note, heard_at=heard_at)
     conversation.tracked_run = run
     conversation.save(update_fields=["tracked_run"])
     return conversation_refresh_figures(conversation=conversation)
@@ -481,7 +477,7 @@ def segment_mark_pain(*, segment: TalkSegment) -> PainPoint:
         return segment.pain_point
     pain_point = PainPoint.objects.create(
         conversation=segment.conversation,
-        description=(segment.text or f"Pain point at {int(segment.start)} s")[:2000],
+        description=segment.text[:2000],
         heard_at=segment.start,
     )
     segment.pain_point = pain_point

@@ -14,7 +14,9 @@ from django.urls import reverse
 from conversations.metrics import Segment, figures_from_segments
 
 if TYPE_CHECKING:
-    from conversations.models import Conversation, PainPoint, TalkSegment
+    from collections.abc import Iterable
+
+    from conversations.models import CoachingNote, Conversation, PainPoint, TalkSegment
 
 WIDTH = 1000.0
 CUSTOMER_ROW_Y = 34
@@ -38,6 +40,18 @@ class Bar:
 class Marker:
     x: float
     label: str
+
+
+@dataclass(frozen=True)
+class NoteMarker:
+    """A coaching note pinned to a moment: drawn under the rep's row, linked to the note."""
+
+    x: float
+    label: str
+    anchor: str
+    at: str
+    author: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,7 @@ class Timeline:
     length: float
     summary: str
     end_label: str = ""
+    note_markers: list[NoteMarker] = field(default_factory=list)
     height: int = 130
     row_height: int = ROW_HEIGHT
     customer_y: int = CUSTOMER_ROW_Y
@@ -88,6 +103,9 @@ class Timeline:
 
     def moment(self, key: str) -> Moment | None:
         return next((moment for moment in self.moments if moment.key == key), None)
+
+    # Note markers hang under the rep's row, clear of the pain markers above the customer's.
+    note_y: int = REP_ROW_Y + ROW_HEIGHT + 1
 
 
 def clock(seconds: float) -> str:
@@ -106,6 +124,7 @@ def build_timeline(
     conversation: Conversation,
     segments: list[TalkSegment],
     pain_points: list[PainPoint],
+    notes: Iterable[CoachingNote] = (),
 ) -> Timeline | None:
     drawable = [s for s in segments if s.end > s.start]
     if not drawable:
@@ -138,6 +157,22 @@ def build_timeline(
     )
     first_pain = Marker(heard[0] * scale, f"First pain point {clock(heard[0])}") if heard else None
 
+    # A note's moment was checked against the timeline when it was left; a timeline
+    # replaced since may be shorter, so the marker stays at its end rather than off it.
+    note_markers = [
+        NoteMarker(
+            x=min(note.at_seconds, length) * scale,
+            label=f"Coaching note at {clock(note.at_seconds)} by {note.author}: {note.text}",
+            anchor=f"note-{note.pk}",
+            at=clock(note.at_seconds),
+            author=str(note.author),
+            text=note.text,
+        )
+        for note in sorted(
+            (n for n in notes if n.at_seconds is not None), key=lambda n: n.at_seconds
+        )
+    ]
+
     step = _tick_step(length)
     # A label too close to the right edge would be cut off; the end time is in the caption.
     ticks = [
@@ -150,6 +185,9 @@ def build_timeline(
     if first_pain:
         parts.append(first_pain.label + ".")
     parts.append(first_pitch.label + "." if first_pitch else "No pitch.")
+    if note_markers:
+        count = len(note_markers)
+        parts.append(f"{count} coaching note{'s' if count > 1 else ''} pinned to a moment.")
     if conversation.listening_ratio is not None:
         parts.append(
             f"The customer talked {round(conversation.listening_ratio * 100)} % of the time."
@@ -164,6 +202,7 @@ def build_timeline(
         summary=" ".join(parts),
         end_label=clock(length),
         moments=timeline_moments(conversation, drawable, pain_points, scale),
+        note_markers=note_markers,
     )
 
 
@@ -219,3 +258,11 @@ def timeline_moments(
         )
         for key, name, start, end, line in found
     ]
+
+
+def length_mismatch(conversation: Conversation, timeline: Timeline | None) -> bool:
+    """A logged duration and a timeline that disagree by a minute or more: the page must
+    say the figures come from the timeline, not from the duration beside it."""
+    if timeline is None or not conversation.duration_minutes:
+        return False
+    return abs(conversation.duration_minutes * 60 - timeline.length) >= 60

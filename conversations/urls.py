@@ -20,6 +20,7 @@ urlpatterns = [
     path("plan/", conversations.conversation_start, {"planning": True}, name="plan"),
     path("<int:pk>/", conversations.conversation_detail, name="detail"),
     path("<int:pk>/delete/", conversations.conversation_delete, name="delete"),
+    path("<int:pk>/finish/", conversations.conversation_finish, name="finish"),
     path("<int:pk>/restore/", conversations.conversation_restore, name="restore"),
     path("<int:pk>/log/", log.conversation_log, name="log"),
     path("<int:pk>/autosave/", log.conversation_autosave, name="autosave"),

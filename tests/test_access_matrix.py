@@ -363,6 +363,8 @@ EXPECTED: dict[str, Entry] = {
     ),
     "conversations:log": on_conversation(rita_writes(200), rita_writes(200)),
     "conversations:autosave": on_conversation(NOT_ALLOWED, rita_writes(200)),
+    # Her conversation is logged already: finishing it again just goes back to it.
+    "conversations:finish": on_conversation(NOT_ALLOWED, rita_writes(302)),
     "conversations:pain_point_add": on_conversation(NOT_ALLOWED, rita_writes(200)),
     "conversations:pain_point_edit": on_item("pain", "item", rita_writes(200), rita_writes(200)),
     "conversations:pain_point_delete": on_item("pain", "item", rita_writes(200), rita_writes(302)),

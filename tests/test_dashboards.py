@@ -146,17 +146,32 @@ def test_a_fortnight_of_estimated_and_tracked_talk_sums_every_kind_of_talk(fortn
     assert figures.last_activity == at(12)
 
 
-def test_diagnosed_first_rate_counts_only_conversations_where_it_is_known(fortnight):
-    # A, B (hand logs, pain point first by construction) and C yes; D no; E unknown.
+def test_diagnosed_first_rate_counts_only_measured_conversations(fortnight):
+    # C yes, D no; A and B are estimates (the order is not measured), E has no figures.
     figures = dashboards.summary(alive_in().filter(rep=fortnight["a"].rep))
 
-    assert (figures.diagnosed_yes, figures.diagnosed_known) == (3, 4)
-    assert figures.diagnosed_first_rate == pytest.approx(0.75)
+    assert fortnight["a"].diagnosed_first is None
+    assert fortnight["b"].diagnosed_first is None
+    assert (figures.diagnosed_yes, figures.diagnosed_known) == (1, 2)
+    assert figures.diagnosed_first_rate == pytest.approx(0.5)
+    assert figures.diagnosed_first_basis == "2 of 5 measured"
+
+
+def test_an_estimate_stored_as_diagnosed_first_before_this_rule_stays_out_of_the_rate(rep):
+    # Rows written before estimates stopped claiming an order still say True.
+    estimate = logged_conversation(rep, occurred_at=at(4))
+    Conversation.objects.filter(pk=estimate.pk).update(diagnosed_first=True)
+    tracked(rep, at(5), [seg("pitch", 0, 60), seg("customer", 60, 240)], pains=[{"at": 100}])
+
+    figures = dashboards.summary(alive_in())
+
+    assert (figures.diagnosed_yes, figures.diagnosed_known) == (0, 1)
+    assert figures.diagnosed_first_basis == "1 of 2 measured"
 
 
 def test_a_tracked_pitch_with_only_unstamped_pain_points_leaves_diagnosed_first_unknown(rep):
     # The hand-logged pain point has no moment, so the timeline cannot say what came first.
-    known = logged_conversation(rep, occurred_at=at(4))
+    known = tracked(rep, at(4), [seg("customer", 0, 60), seg("pitch", 60, 90)], pains=[{"at": 30}])
     unknown = logged_conversation(rep, occurred_at=at(5))
     services.tracking_save(
         conversation=unknown,
@@ -167,6 +182,7 @@ def test_a_tracked_pitch_with_only_unstamped_pain_points_leaves_diagnosed_first_
     figures = dashboards.summary(alive_in())
 
     assert known.diagnosed_first is True
+    assert unknown.diagnosed_first is None
     assert (figures.diagnosed_yes, figures.diagnosed_known) == (1, 1)
     assert figures.diagnosed_first_rate == 1.0
 

@@ -110,3 +110,22 @@ def test_the_demo_shows_every_band_position_on_its_recorded_calls(db):
     assert {"below", "within"} <= seen["story"]
     assert {"below", "within"} <= seen["patience"]
     assert Conversation.objects.filter(call_type=Conversation.CallType.DEMO).exists()
+
+
+def test_the_diagnosed_first_rates_stand_on_several_measured_calls_and_show_ravi_pitching(db):
+    from conversations import dashboards
+
+    run_demo()
+    month = dashboards.Period.last_days(30)
+    rates = {}
+    for username in ("ravi", "rita", "rosa"):
+        conversations = dashboards.in_period(
+            Conversation.objects.alive().filter(rep__username=username), month
+        )
+        rates[username] = dashboards.summary(conversations)
+    # Estimates stay out; each rate still stands on more than the two showcase calls.
+    for summary in rates.values():
+        assert 2 < summary.diagnosed_known < summary.conversations
+    assert rates["ravi"].diagnosed_first_rate == 0
+    assert rates["rita"].diagnosed_first_rate == 1
+    assert 0 < rates["rosa"].diagnosed_first_rate < 1

@@ -411,6 +411,7 @@ NOT_A_CREATE = {
     "conversations:customer_edit": "edits one row",
     "conversations:log": "edits the conversation; finishing twice finishes it once",
     "conversations:autosave": "overwrites the draft",
+    "conversations:finish": "finishing twice finishes it once",
     "conversations:pain_point_edit": "edits one row",
     "conversations:proposal_edit": "edits one row",
     "conversations:segment_retag": "sets a line's kind",

@@ -258,6 +258,7 @@ NOT_EDITS = {
     "conversations:transcript_delete_raw": "forgets the raw text; nothing typed",
     "conversations:transcript_discard": "drops an upload not yet in use; nothing typed",
     "conversations:autosave": "the log's draft column: never a version (tested below)",
+    "conversations:finish": "a state stamped, never a version; refused while the log has a draft",
     "reflections:autosave": "the reflection's own save, versioned (tested below)",
     "conversations:tracker": "a page whose run lives in the browser",
     "conversations:tracker_save": "a measured run: its own id makes a retry a no-op",

@@ -95,7 +95,8 @@ def test_adding_a_pain_point_turns_the_reps_estimate_into_figures(rep):
     assert conversation.rep_other == pytest.approx(30 * 60 * 0.10)
     assert conversation.listening_ratio == pytest.approx(0.60)
     assert conversation.pitch_share == pytest.approx(0.10)
-    assert conversation.diagnosed_first is True
+    # The rep's own split says nothing about what came first in the room.
+    assert conversation.diagnosed_first is None
 
 
 def test_adding_a_pain_point_without_an_estimate_leaves_the_figures_empty(rep):
@@ -335,7 +336,7 @@ def test_finishing_logs_the_conversation_and_stores_estimated_figures(rep):
     assert conversation.rep_question == pytest.approx(40 * 60 * 0.25)
     assert conversation.rep_pitch == pytest.approx(40 * 60 * 0.15)
     assert conversation.rep_other == pytest.approx(40 * 60 * 0.05)
-    assert conversation.diagnosed_first is True
+    assert conversation.diagnosed_first is None
     assert conversation.pain_point_count == 1
 
 

@@ -50,7 +50,10 @@ def test_a_pain_point_without_a_note_is_still_kept_with_its_moment(conversation)
     services.tracking_save(
         conversation=conversation, run="r", segments=TIMELINE, pain_points=[{"at": 75}]
     )
-    assert conversation.pain_points.get().description == "Pain point heard at 1:15 (no note)"
+    pain = conversation.pain_points.get()
+    # No words are made up for the customer; the label names the moment instead.
+    assert (pain.description, pain.heard_at) == ("", 75)
+    assert pain.label == "Pain point heard at 1:15 (no note)"
 
 
 def test_a_pitch_before_the_first_pain_point_is_not_diagnosed_first(conversation):

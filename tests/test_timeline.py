@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from conversations import services
-from conversations.models import Conversation
+from conversations.models import CoachingNote, Conversation
 from conversations.timeline import build_timeline, clock
 from tests.factories import start_conversation
 
@@ -98,3 +98,55 @@ def test_a_merged_bar_is_labelled_with_its_whole_span(rep):
     slivers = [{"kind": "customer", "start": i, "end": i + 1} for i in range(600)]
     services.tracking_save(conversation=conversation, run="r", segments=slivers)
     assert draw(conversation).bars[0].label == "Customer talking 0:00–10:00"
+
+
+def note(conversation: Conversation, author, text: str, at: float | None) -> CoachingNote:
+    return CoachingNote.objects.create(
+        conversation=conversation, author=author, text=text, at_seconds=at
+    )
+
+
+def test_coaching_notes_pinned_to_a_moment_are_drawn_in_time_order(tracked, manager):
+    later = note(tracked, manager, "Good pause here.", 150)
+    earlier = note(tracked, manager, "Ask what it costs them.", 20)
+    note(tracked, manager, "Overall: well listened.", None)
+
+    timeline = build_timeline(
+        tracked,
+        list(tracked.segments.all()),
+        list(tracked.pain_points.all()),
+        list(tracked.coaching_notes.all()),
+    )
+
+    assert [(m.x, m.at, m.anchor) for m in timeline.note_markers] == [
+        (100, "0:20", f"note-{earlier.pk}"),
+        (750, "2:30", f"note-{later.pk}"),
+    ]
+    assert timeline.note_markers[0].label == (
+        "Coaching note at 0:20 by Mara Jensen: Ask what it costs them."
+    )
+    assert "2 coaching notes pinned to a moment." in timeline.summary
+
+
+def test_a_note_beyond_a_shorter_timeline_saved_since_stays_at_its_end(tracked, manager):
+    note(tracked, manager, "The close.", 500)
+    timeline = build_timeline(
+        tracked, list(tracked.segments.all()), [], list(tracked.coaching_notes.all())
+    )
+    assert timeline.note_markers[0].x == 1000
+    assert timeline.note_markers[0].at == "8:20"
+
+
+@pytest.mark.parametrize("reader", ["rep", "manager"])
+def test_the_page_draws_each_pinned_note_with_its_text_and_a_link_to_it(
+    request, client, tracked, manager, reader
+):
+    pinned = note(tracked, manager, "Ask what it costs them.", 20)
+    client.force_login(request.getfixturevalue(reader))
+    html = client.get(reverse("conversations:detail", args=[tracked.pk])).content.decode()
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert f'<a href="#note-{pinned.pk}" tabindex="-1" class="note-marker">' in svg
+    assert "<title>Coaching note at 0:20 by Mara Jensen: Ask what it costs them.</title>" in svg
+    listed = html[html.index('<ol class="timeline-notes"') :]
+    assert f'<a href="#note-{pinned.pk}"><strong>0:20</strong> Mara Jensen</a>' in listed
+    assert f'<li id="note-{pinned.pk}" tabindex="-1">' in html

@@ -230,3 +230,65 @@ def test_a_trainer_reads_and_notes_a_conversation_tied_to_their_assignment(clien
     assert conversation.coaching_notes.get().author == trainer
     assert client.get(reverse("conversations:log", args=[conversation.pk])).status_code == 403
     assert Conversation.objects.visible_to(trainer).count() == 1
+
+
+def test_the_reps_list_flags_a_note_she_has_not_read_until_she_opens_it(
+    client, manager, rep, conversation
+):
+    signed_in(client, manager).post(note_url(conversation), {"text": NOTE})
+    # The manager reading the page again does not count as the rep having read it.
+    client.get(conversation.get_absolute_url())
+    assert CoachingNote.objects.get().seen_at is None
+
+    signed_in(client, rep)
+    listing = client.get(reverse("conversations:list")).content.decode()
+    assert f'href="{conversation.get_absolute_url()}#notes">New coaching note' in listing
+    assert '<span class="badge warn">New</span>' in (
+        client.get(reverse("conversations:dashboard")).content.decode()
+    )
+
+    page = client.get(conversation.get_absolute_url()).content.decode()
+    assert f'<span class="badge warn">New</span> {NOTE}' in page
+    assert CoachingNote.objects.get().seen_at is not None
+    assert "New coaching note" not in client.get(reverse("conversations:list")).content.decode()
+    again = client.get(conversation.get_absolute_url()).content.decode()
+    assert '<span class="badge warn">New</span>' not in again
+
+
+def test_only_conversations_with_an_unread_note_are_flagged(client, manager, rep, conversation):
+    read = logged_conversation(rep, make_customer(rep, "Ben Carter"))
+    CoachingNote.objects.create(
+        conversation=read, author=manager, text="Read already.", seen_at=timezone.now()
+    )
+    CoachingNote.objects.create(conversation=conversation, author=manager, text=NOTE)
+
+    listing = signed_in(client, rep).get(reverse("conversations:list")).content.decode()
+
+    assert listing.count("New coaching note<span") == 1
+    assert f'href="{conversation.get_absolute_url()}#notes">New coaching note' in listing
+
+
+def test_marking_notes_read_costs_one_update_and_only_on_the_first_visit(
+    client, manager, rep, conversation
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for text in ("One.", "Two.", "Three."):
+        CoachingNote.objects.create(conversation=conversation, author=manager, text=text)
+    signed_in(client, rep)
+    client.get(conversation.get_absolute_url())  # sign-in leftovers out of the way
+    CoachingNote.objects.update(seen_at=None)
+
+    with CaptureQueriesContext(connection) as first:
+        client.get(conversation.get_absolute_url())
+    with CaptureQueriesContext(connection) as again:
+        client.get(conversation.get_absolute_url())
+
+    extra = [
+        q["sql"]
+        for q in first.captured_queries
+        if 'UPDATE "conversations_coachingnote"' in q["sql"]
+    ]
+    assert len(extra) == 1
+    assert len(first.captured_queries) == len(again.captured_queries) + 1

@@ -144,7 +144,10 @@ def test_the_page_shows_outcome_next_step_duration_and_notes(signed_in, conversa
 
 def test_the_talk_figures_show_their_source_and_the_teams_band(signed_in, conversation):
     html = signed_in.get(url("detail", conversation)).content.decode()
-    assert "Source: <strong>Estimated</strong>: your own split of the talk." in html
+    assert (
+        "Source: <strong>Estimated</strong>: your own split of the talk over the 40 min logged."
+        in html
+    )
     assert "Team target: 50–64 % listening." in html
     assert '<span class="readout-value">60 %</span>' in html
     assert "Measured: estimated" in html
@@ -155,6 +158,13 @@ def test_the_talk_figures_show_their_source_and_the_teams_band(signed_in, conver
     assert "<dt>Listening to pitching</dt><dd>3.0 : 1</dd>" in html
     assert "Listening 60 %" in html
     assert "(estimated)" in html
+
+
+def test_an_estimate_says_the_order_was_not_measured(signed_in, conversation):
+    html = signed_in.get(url("detail", conversation)).content.decode()
+    assert "<dt>Diagnosed first</dt><dd>Not measured: an estimate of the split" in html
+    assert '<span class="badge">Order not measured</span>' in html
+    assert "Diagnosed first</span>" not in html
 
 
 def test_the_target_band_follows_the_teams_own_target(signed_in, team, conversation):
@@ -305,3 +315,38 @@ def test_the_page_takes_the_same_number_of_queries_however_many_items(
     html = response.content.decode()
     assert html.count("<strong>Answered by:</strong>") == pain_points
     assert f"Answer number {pain_points - 1}" in html
+
+
+def tracked_for(rep, *, minutes: int | None, seconds: float) -> Conversation:
+    conversation = start_conversation(rep, make_customer(rep))
+    services.tracking_save(
+        conversation=conversation,
+        run="length",
+        segments=[
+            {"kind": "customer", "start": 0, "end": seconds / 2},
+            {"kind": "question", "start": seconds / 2, "end": seconds},
+        ],
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(duration_minutes=minutes)
+    conversation.refresh_from_db()
+    return conversation
+
+
+def test_a_logged_duration_unlike_the_timeline_says_the_figures_come_from_the_timeline(
+    signed_in, rep
+):
+    conversation = tracked_for(rep, minutes=20, seconds=62)
+    html = signed_in.get(url("detail", conversation)).content.decode()
+    assert (
+        "Source: <strong>Tracked</strong>, from the 1:02 timeline, "
+        "not from the 20 min logged as the duration." in html
+    )
+    assert "20 min as logged; the talk figures come from the 1:02 tracked timeline" in html
+
+
+def test_a_duration_that_matches_the_timeline_needs_no_comment(signed_in, rep):
+    conversation = tracked_for(rep, minutes=20, seconds=20 * 60 + 25)
+    html = signed_in.get(url("detail", conversation)).content.decode()
+    assert "Source: <strong>Tracked</strong>, from the 20:25 timeline." in html
+    assert "logged as the duration" not in html
+    assert "<dd>20 min</dd>" in html

@@ -382,10 +382,41 @@ def test_each_row_shows_its_badges(signed_in, rep):
     conversation = logged_conversation(rep, make_customer(rep), split=(60, 20, 10, 10))
     add_pain_point(conversation, "Approvals wait on one person.")
     html = results_html(signed_in.get(LIST_URL))
-    assert '<span class="badge good">Diagnosed first</span>' in html
+    # An estimate cannot tell what came first: no "Diagnosed first" for it.
+    assert '<span class="badge">Order not measured</span>' in html
+    assert "Diagnosed first" not in html
     assert '<span class="badge">2 pain points</span>' in html
     assert "Listening 60 %" in html
     assert '<span class="badge-source">(estimated)</span>' in html
+
+
+def test_a_measured_conversation_shows_whether_it_was_diagnosed_first(signed_in, rep):
+    first = start_conversation(rep, make_customer(rep, "Ben Carter"))
+    services.tracking_save(
+        conversation=first,
+        run="diagnosed",
+        segments=[
+            {"kind": "customer", "start": 0, "end": 60},
+            {"kind": "pitch", "start": 60, "end": 90},
+        ],
+        pain_points=[{"at": 20, "note": "Audits take weeks"}],
+    )
+    services.conversation_finish(conversation=first)
+    pitched = start_conversation(rep, make_customer(rep, "Dev Patel"))
+    services.tracking_save(
+        conversation=pitched,
+        run="pitched",
+        segments=[
+            {"kind": "pitch", "start": 0, "end": 30},
+            {"kind": "customer", "start": 30, "end": 90},
+        ],
+        pain_points=[{"at": 50, "note": "Stock counts are wrong"}],
+    )
+    services.conversation_finish(conversation=pitched)
+    html = results_html(signed_in.get(LIST_URL))
+    assert html.count('<span class="badge good">Diagnosed first</span>') == 1
+    assert html.count('<span class="badge bad">Pitched first</span>') == 1
+    assert "Order not measured" not in html
 
 
 def test_one_pain_point_is_singular(signed_in, rep):

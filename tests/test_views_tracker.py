@@ -241,7 +241,7 @@ def test_a_run_stores_its_timeline_pain_points_and_figures(signed_in, conversati
     pains = list(conversation.pain_points.values_list("heard_at", "description"))
     assert pains == [
         (30.5, "Month-end takes nine days"),
-        (95, "Pain point heard at 1:35 (no note)"),
+        (95, ""),
     ]
 
 

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,9 +15,10 @@ from conversations import services
 from conversations.access import get_conversation_for_user, get_deleted_conversation_for_user
 from conversations.bands import bands_for
 from conversations.forms import CoachingNoteForm, ConversationFilterForm, StartForm
-from conversations.models import Conversation, Customer, Transcript
+from conversations.models import CoachingNote, Conversation, Customer, Transcript
 from conversations.readouts import conversation_readouts
-from conversations.timeline import build_timeline
+from conversations.timeline import build_timeline, length_mismatch
+from conversations.voice import Voice
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
 from salesheart.pending import posted_or_kept
@@ -31,6 +32,12 @@ PAGE_SIZE = 20
 def conversation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     mine = Conversation.objects.visible_to(request.user).filter(rep=request.user)
     filters = ConversationFilterForm(request.GET or None, rep=request.user)
+    # Coaching notes the rep has not opened yet, flagged on their row in the same query.
+    mine = mine.annotate(
+        has_new_note=Exists(
+            CoachingNote.objects.filter(conversation=OuterRef("pk"), seen_at__isnull=True)
+        )
+    )
     logged = filters.apply(mine.logged().select_related("customer"))
     page = Paginator(logged, PAGE_SIZE).get_page(request.GET.get("page"))
     query_without_page = request.GET.copy()
@@ -139,9 +146,15 @@ def detail_page(
     segments = list(conversation.segments.all())
     notes = list(conversation.coaching_notes.select_related("author"))
     team = conversation.rep.team
-    timeline = build_timeline(conversation, segments, pain_points)
+    timeline = build_timeline(conversation, segments, pain_points, notes)
     transcript = Transcript.objects.filter(conversation=conversation).first()
     call_bands = bands_for(team)[conversation.call_type]
+    new_note_ids = set()
+    if conversation.rep_id == request.user.pk:
+        # The rep has read them now: marked once, so the list stops flagging them.
+        new_note_ids = {note.pk for note in notes if note.seen_at is None}
+        if new_note_ids:
+            CoachingNote.objects.filter(pk__in=new_note_ids).update(seen_at=timezone.now())
     return render(
         request,
         "conversations/detail.html",
@@ -150,14 +163,17 @@ def detail_page(
             "pain_points": pain_points,
             "product_talks": product_talks,
             "can_edit": conversation.rep_id == request.user.pk,
+            "voice": Voice.of(conversation.rep, request.user),
             "team": team,
             "timeline": timeline,
+            "length_mismatch": length_mismatch(conversation, timeline),
             "call_bands": call_bands,
             "can_manage_bands": team is not None and team.pk in request.user.managed_team_ids,
             "readouts": conversation_readouts(
                 conversation, call_bands, timeline=timeline, transcript=transcript
             ),
             "notes": notes,
+            "new_note_ids": new_note_ids,
             "notes_saved_at": max((n.created_at for n in notes), default=conversation.created_at),
             "note_form": note_form
             or CoachingNoteForm(length=segments[-1].end if segments else None),
@@ -187,6 +203,32 @@ def coaching_note_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         return answer_repeat(request, saved.url)
     messages.success(request, f"Note saved; {conversation.rep} will see it.")
     return redirect(notes_url)
+
+
+# Where a finish from a measuring page goes back to; anything else goes to the conversation.
+FINISH_RETURNS = {"timeline": "conversations:transcript_timeline"}
+
+
+@require_POST
+def conversation_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """ "Finish: log it" right where a measured draft is read (conversation, transcript lines),
+    so it counts on the dashboard without a detour through the whole log form."""
+    conversation = get_conversation_for_user(request.user, pk, write=True)
+    back = FINISH_RETURNS.get(request.POST.get("back", ""))
+    back_url = reverse(back, args=[conversation.pk]) if back else conversation.get_absolute_url()
+    if not conversation.is_draft:
+        return redirect(back_url)
+    if conversation.draft_data:
+        # Finishing here would drop what was typed on the log page: finish it there.
+        messages.info(request, "You have unsaved changes in the log: check them and finish here.")
+        return redirect("conversations:log", conversation.pk)
+    missing = conversation.missing_to_log()
+    if missing:
+        messages.error(request, "Not logged yet. Still missing: " + "; ".join(missing) + ".")
+        return redirect("conversations:log", conversation.pk)
+    services.conversation_finish(conversation=conversation)
+    messages.success(request, "Conversation logged: it counts on your dashboard now.")
+    return redirect(back_url)
 
 
 @require_http_methods(["GET", "POST"])

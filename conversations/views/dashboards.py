@@ -20,6 +20,7 @@ from conversations.dashboard_forms import DashboardFilterForm
 from conversations.metrics import format_listening_to_pitching
 from conversations.models import CoachingNote, Conversation
 from conversations.readouts import summary_readouts
+from conversations.voice import Voice
 from reflections.models import Assignment
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.models import Team, User
@@ -43,7 +44,7 @@ SORTABLE = {
 }
 
 
-def rep_figures(rep: User, filters: DashboardFilterForm) -> dict[str, Any]:
+def rep_figures(rep: User, filters: DashboardFilterForm, viewer: User) -> dict[str, Any]:
     period, kind, source = filters.chosen_period, filters.chosen_kind, filters.chosen_source
     call_type = filters.chosen_call_type
     conversations = dashboards.in_period(
@@ -67,6 +68,7 @@ def rep_figures(rep: User, filters: DashboardFilterForm) -> dict[str, Any]:
     )
     return {
         "rep": rep,
+        "voice": Voice.of(rep, viewer),
         "team": team,
         "band": band,
         "summary": overall,
@@ -118,11 +120,18 @@ def tone(ratio: float | None, band: tuple[int, int]) -> str:
 @role_required("rep")
 def rep_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = DashboardFilterForm(request.GET or None)
-    context = {**rep_figures(request.user, filters), "filters": filters, "own": True}
+    context = {**rep_figures(request.user, filters, request.user), "filters": filters, "own": True}
     context["conversations"] = (
         Conversation.objects.visible_to(request.user)
         .filter(rep=request.user)
         .logged()
+        .select_related("customer")[:5]
+    )
+    # Measured but still drafts: the figures above leave them out, so say which they are.
+    context["uncounted"] = (
+        Conversation.objects.visible_to(request.user)
+        .filter(rep=request.user, figures_source__in=dashboards.MEASURED)
+        .drafts()
         .select_related("customer")[:5]
     )
     context["due"] = (
@@ -149,7 +158,8 @@ def managed_rep(request: AuthenticatedHttpRequest, rep_id: int) -> User:
 def rep_dashboard_for_manager(request: AuthenticatedHttpRequest, rep_id: int) -> HttpResponse:
     rep = managed_rep(request, rep_id)
     filters = DashboardFilterForm(request.GET or None)
-    context = {**rep_figures(rep, filters), "filters": filters, "own": False, "nav": "team"}
+    context = {**rep_figures(rep, filters, request.user), "filters": filters, "own": False}
+    context["nav"] = "team"
     context["conversations"] = (
         dashboards.in_period(
             Conversation.objects.visible_to(request.user).filter(rep=rep),
@@ -321,6 +331,7 @@ def team_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
             "listening %",
             "pitch share %",
             "diagnosed first %",
+            "diagnosed first measured on",
             "pain points per conversation",
             "questions per conversation",
             "last activity",
@@ -335,6 +346,7 @@ def team_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
                 percent_text(summary.listening_ratio),
                 percent_text(summary.pitch_share),
                 percent_text(summary.diagnosed_first_rate),
+                summary.diagnosed_first_basis,
                 "" if summary.pain_points is None else f"{summary.pain_points:.1f}",
                 "" if summary.questions is None else f"{summary.questions:.1f}",
                 summary.last_activity.isoformat() if summary.last_activity else "",
@@ -343,6 +355,12 @@ def team_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
 
     period = filters.chosen_period
     return csv_response(lines(), f"{team.name}-{period.start}-{period.end}.csv".replace(" ", "-"))
+
+
+def diagnosed_first_text(conversation: Conversation) -> str:
+    if conversation.diagnosed_first is None:
+        return "not measured" if conversation.figures_source else ""
+    return "yes" if conversation.diagnosed_first else "no"
 
 
 @require_GET
@@ -394,7 +412,7 @@ def rep_export(
                 conversation.get_figures_source_display(),
                 percent_text(conversation.listening_ratio),
                 percent_text(conversation.pitch_share),
-                {True: "yes", False: "no", None: ""}[conversation.diagnosed_first],
+                diagnosed_first_text(conversation),
                 conversation.pain_point_count,
                 "" if conversation.questions_asked is None else conversation.questions_asked,
             ]

@@ -34,7 +34,7 @@
   const el = {};
 
   function emptyState() {
-    return { v: 1, run: null, startedAt: null, finishedAt: null, segments: [], open: null, pains: [], editing: null };
+    return { v: 1, run: null, startedAt: null, finishedAt: null, segments: [], open: null, pains: [] };
   }
 
   function newRunId() {
@@ -138,44 +138,41 @@
     change(() => closeOpen(elapsed()));
   }
 
+  // H stamps the moment and nothing else: the focus stays where it was, so the
+  // talk keys go on working. A note is typed in the list below, whenever the
+  // observer chooses (during or after the run), never by surprise.
   function painHeard() {
     change(() => {
       ensureStarted();
       state.pains.push({ at: elapsed(), note: "" });
-      state.editing = state.pains.length - 1;
     });
-    if (state.finishedAt === null) openNote();
   }
 
-  // The note form -------------------------------------------------------------
+  // The notes ------------------------------------------------------------------
 
-  function openNote() {
-    const pain = state.pains[state.editing];
+  function noteInput(index) {
+    return el.painList.querySelector('[data-note="' + index + '"]');
+  }
+
+  function noteTyped(input) {
+    const pain = state.pains[Number(input.dataset.note)];
     if (!pain) return;
-    el.noteAt.textContent = clock(pain.at);
-    el.noteInput.value = pain.note;
-    el.noteForm.hidden = false;
-    el.noteInput.focus();
+    pain.note = input.value;
+    persist();
   }
 
-  function closeNote() {
-    const wasOpen = !el.noteForm.hidden;
-    el.noteForm.hidden = true;
-    state.editing = null;
-    persist();
-    render();
-    // Back on a button, so the shortcut keys work again at once.
-    if (wasOpen && (document.activeElement === el.noteInput || document.activeElement === document.body)) {
-      el.pain.focus();
-    }
+  // "Add a note" on the screen: to the latest stamp's note, on the observer's say-so.
+  function goToLatestNote() {
+    const input = noteInput(state.pains.length - 1);
+    if (!input) return;
+    input.scrollIntoView({ block: "center" });
+    input.focus();
   }
 
-  function noteTyped() {
-    const pain = state.pains[state.editing];
-    if (!pain) return;
-    pain.note = el.noteInput.value;
-    persist();
-    renderPains();
+  // Enter or Escape in a note: back to the buttons, where the keys work again.
+  function leaveNote() {
+    el.pain.scrollIntoView({ block: "nearest" });
+    el.pain.focus();
   }
 
   // Finishing ------------------------------------------------------------------
@@ -185,7 +182,6 @@
       const now = elapsed();
       closeOpen(now);
       state.finishedAt = state.startedAt + now * 1000;
-      if (!el.noteForm.hidden) closeNote();
       persist();
       render();
     }
@@ -198,7 +194,6 @@
     retryTimer = null;
     retrying = false;
     state = emptyState();
-    el.noteForm.hidden = true;
     persist();
     say("Run discarded.", "");
     render();
@@ -291,16 +286,45 @@
     el.save.className = className;
   }
 
+  // One row per stamp, each with its own note box. Rows are kept, not redrawn,
+  // so a note being typed keeps its focus and caret whatever else changes.
   function renderPains() {
-    el.painList.replaceChildren(...state.pains.map((pain) => {
-      const item = document.createElement("li");
-      const at = document.createElement("strong");
-      at.textContent = clock(pain.at);
-      item.append(at, " ", pain.note.trim() ? pain.note : "(no note)");
-      return item;
-    }));
+    const rows = el.painList.children;
+    while (rows.length > state.pains.length) rows[rows.length - 1].remove();
+    state.pains.forEach((pain, index) => {
+      let input = noteInput(index);
+      if (!input) {
+        const item = document.createElement("li");
+        const label = document.createElement("label");
+        const hidden = document.createElement("span");
+        const at = document.createElement("strong");
+        input = document.createElement("input");
+        hidden.className = "visually-hidden";
+        hidden.textContent = "Note on the pain point heard at ";
+        label.htmlFor = "pain-note-" + index;
+        label.append(hidden, at);
+        input.type = "text";
+        input.id = "pain-note-" + index;
+        input.dataset.note = String(index);
+        input.maxLength = config.noteLimit;
+        input.autocomplete = "off";
+        input.enterKeyHint = "done";
+        input.placeholder = "What they said (optional)";
+        input.setAttribute("aria-describedby", "pain-note-help");
+        item.append(label, " ", input);
+        el.painList.append(item);
+      }
+      const label = input.labels[0].querySelector("strong");
+      if (label.textContent !== clock(pain.at)) label.textContent = clock(pain.at);
+      if (document.activeElement !== input && input.value !== pain.note) input.value = pain.note;
+    });
     el.painEmpty.hidden = state.pains.length > 0;
+    el.painHelp.hidden = state.pains.length === 0;
     el.painCount.textContent = state.pains.length + " heard";
+    const latest = state.pains[state.pains.length - 1];
+    const stampText = latest ? "Pain point at " + clock(latest.at) : "";
+    if (el.stampText.textContent !== stampText) el.stampText.textContent = stampText;
+    el.addNote.hidden = !latest;
   }
 
   // "Listening 58 % · target 50–64 % · on target", each part kept from wrapping inside.
@@ -389,7 +413,6 @@
       event.preventDefault();
       talk(KEYS[key]);
     } else if (key === "h") {
-      // Without this the "h" would land in the note field focused just now.
       event.preventDefault();
       if (!event.repeat) painHeard();
     }
@@ -415,6 +438,7 @@
       high: Number(data.targetHigh),
       maxSeconds: Number(data.maxSeconds) || 8 * 3600,
       csrfCookie: data.csrfCookie || "csrftoken",
+      noteLimit: Number(data.noteLimit) || 300,
     };
     storageKey = "salesheart:tracker:" + data.conversationId;
 
@@ -428,27 +452,23 @@
     el.finish = root.querySelector("[data-finish]");
     el.discard = root.querySelector("[data-discard]");
     el.save = root.querySelector("[data-save-state]");
-    el.noteForm = root.querySelector("[data-note-form]");
-    el.noteInput = el.noteForm.querySelector("input");
-    el.noteAt = root.querySelector("[data-note-at]");
+    el.stampText = root.querySelector("[data-stamp-text]");
+    el.addNote = root.querySelector("[data-add-note]");
     el.painList = root.querySelector("[data-pain-list]");
     el.painEmpty = root.querySelector("[data-pain-empty]");
+    el.painHelp = root.querySelector("[data-pain-help]");
 
     for (const button of el.kindButtons) button.addEventListener("click", () => talk(button.dataset.kind));
     el.pause.addEventListener("click", pause);
     el.pain.addEventListener("click", painHeard);
     el.finish.addEventListener("click", finish);
     el.discard.addEventListener("click", discard);
-    el.noteForm.addEventListener("submit", (event) => {
-      event.preventDefault();
-      noteTyped();
-      closeNote();
-    });
-    el.noteInput.addEventListener("input", noteTyped);
-    el.noteInput.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") {
+    el.addNote.addEventListener("click", goToLatestNote);
+    el.painList.addEventListener("input", (event) => noteTyped(event.target));
+    el.painList.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === "Escape") {
         event.preventDefault();
-        closeNote();
+        leaveNote();
       }
     });
     document.addEventListener("keydown", onKeyDown);
@@ -476,7 +496,6 @@
     if (window.scrollY === 0) root.querySelector(".tracker-screen").scrollIntoView({ block: "start" });
     if (state.run) {
       say(state.finishedAt !== null ? "This run is finished but not saved yet." : "Run restored from this device.", "warning");
-      if (state.editing !== null && state.finishedAt === null) openNote();
       if (state.finishedAt !== null) save();
     }
     setInterval(() => {

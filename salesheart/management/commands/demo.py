@@ -18,6 +18,8 @@ from salesheart.models import Team, User
 
 DEMO_PASSWORD = "listen-first"
 WEEKS = 12
+# History calls of the last weeks that were measured too, some of them.
+MEASURED_WEEKS = 6
 
 
 @dataclass(frozen=True)
@@ -230,6 +232,15 @@ def demo_transcript(
     return "\n".join(cues)
 
 
+def pitches_first(profile: RepProfile, rng: random.Random) -> bool:
+    """Early pitchers always do, good listeners never; the rest now and then."""
+    if profile.pitching >= 30:
+        return True
+    if profile.pitching <= 12:
+        return False
+    return rng.random() < 0.5
+
+
 def believe(conversation: Conversation, rng: random.Random) -> None:
     """The rep's own split of a measured call: like most people, they believe they
     listened more than they did."""
@@ -261,18 +272,23 @@ def tracked_run(
     """Twenty minutes of practice as the observer would have clicked it."""
     segments, pains, clock = [], [], 0.0
     first_pitch_at = 90.0 if pitches_early else 60.0
+    pitched = False
     while clock < 1200:
         customer_turn = rng.uniform(20, 60) * listening * 2
         rep_turn = rng.uniform(20, 60) * (1 - listening) * 2
         segments.append({"kind": "customer", "start": clock, "end": clock + customer_turn})
         # Early pitchers only hear the pain after they have pitched.
-        if len(pains) < 3 and rng.random() < 0.5 and clock > first_pitch_at + 30:
+        heard_ready = pitched or not pitches_early
+        if len(pains) < 3 and rng.random() < 0.5 and clock > first_pitch_at + 30 and heard_ready:
             pains.append({"at": clock + customer_turn / 2, "note": rng.choice(PAINS)[0]})
         clock += customer_turn + rng.uniform(0, 2)
         pitch_from = first_pitch_at if pitches_early else 600.0
         kind = "pitch" if clock >= pitch_from and rng.random() < 0.5 else "question"
         if rng.random() < 0.15:
             kind = "other"
+        if pitches_early and clock >= pitch_from and not pitched:
+            kind = "pitch"
+        pitched = pitched or kind == "pitch"
         segments.append({"kind": kind, "start": clock, "end": clock + rep_turn})
         clock += rep_turn + rng.uniform(0, 2)
     if not pains:
@@ -386,7 +402,8 @@ class Command(BaseCommand):
             call_type=Conversation.CallType.PRACTICE,
             purpose="Role-play in threes",
         )
-        segments, pains = tracked_run(rng, profile.listening_end / 100, pitches_early)
+        # Reps in between slip in practice: their role-play pitches before the pain.
+        segments, pains = tracked_run(rng, profile.listening_end / 100, profile.pitching > 12)
         services.tracking_save(
             conversation=practice, run=f"demo-{rep.username}", segments=segments, pain_points=pains
         )
@@ -487,4 +504,14 @@ class Command(BaseCommand):
         conversation.estimate_pitching = pitching
         conversation.estimate_asking = asking
         conversation.estimate_other = other
+        if occurred_at > timezone.now() - timedelta(weeks=MEASURED_WEEKS) and rng.random() < 0.5:
+            # Only timings tell whether the pain came before the pitch: recent calls are
+            # often tracked in practice, so the diagnosed-first rate stands on several.
+            segments, pains = tracked_run(rng, listening_mean / 100, pitches_first(profile, rng))
+            services.tracking_save(
+                conversation=conversation,
+                run=f"demo-{rep.username}-{conversation.pk}",
+                segments=segments,
+                pain_points=pains,
+            )
         services.conversation_finish(conversation=conversation)
