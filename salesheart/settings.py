@@ -247,6 +247,9 @@ if _email_host:
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# Where people open the app, for links in emails (reminders), which have no request to
+# ask. `check --deploy` refuses a missing or local one when DEBUG is off (salesheart/checks.py).
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SalesHeart <salesheart@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
