@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Times are read and entered in the signed-in person's own time zone.
+    "salesheart.time_zones.TimeZoneMiddleware",
     # Every view needs a signed-in user unless it opts out with @login_not_required;
     # a form posted after the session expired is kept for after sign-in.
     "salesheart.pending.LoginRequiredKeepingPostMiddleware",

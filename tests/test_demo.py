@@ -4,6 +4,7 @@ import io
 
 from django.core.management import call_command
 from django.db.models import Avg
+from django.utils import timezone
 
 from conversations.models import Conversation
 from salesheart.management.commands.demo import DEMO_PASSWORD
@@ -85,3 +86,15 @@ def test_early_pitchers_pitch_before_they_hear_the_pain_on_measured_calls(db):
     assert set(measured.filter(rep__username="rita").values_list("diagnosed_first", flat=True)) == {
         True
     }
+
+
+def test_demo_conversations_happen_on_weekdays_in_office_hours_where_the_rep_works(db):
+    run_demo()
+    conversations = Conversation.objects.select_related("rep__team")
+    assert conversations.count() > 50
+    for conversation in conversations:
+        local = timezone.localtime(conversation.occurred_at, conversation.rep.team.zone)
+        assert local.weekday() < 5, conversation
+        assert 9 <= local.hour < 17, conversation
+        if conversation.status == Conversation.Status.LOGGED:
+            assert conversation.occurred_at < timezone.now()

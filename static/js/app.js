@@ -12,6 +12,7 @@
 // 3. A form being sent disables its buttons until the answer comes, so a double
 //    click sends it once. A courtesy: the server's submission token is what makes
 //    a form sent twice save once (salesheart/idempotency.py).
+// 4. The sign-in form carries the browser's time zone (see fillTimeZone).
 "use strict";
 
 (function () {
@@ -258,7 +259,19 @@
     }
   }
 
+  // 4. The sign-in form tells the server the browser's time zone, proposed to a
+  //    person who has not chosen one yet (salesheart/time_zones.py).
+  function fillTimeZone() {
+    let zone = "";
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    } catch (error) {
+      return;
+    }
+    for (const input of document.querySelectorAll("input[data-browser-time-zone]")) input.value = zone;
+  }
+
   setUpSending();
-  document.addEventListener("DOMContentLoaded", () => setUp(document));
+  document.addEventListener("DOMContentLoaded", () => { setUp(document); fillTimeZone(); });
   document.addEventListener("htmx:load", (event) => setUp(event.detail.elt));
 })();

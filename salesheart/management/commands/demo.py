@@ -194,7 +194,7 @@ def tracked_run(
     rng: random.Random, listening: float, pitches_early: bool
 ) -> tuple[list[dict], list[dict]]:
     """Twenty minutes of practice as the observer would have clicked it."""
-    segments, pains, clock = [], [], 0.0
+    segments, pains, clock, pitched = [], [], 0.0, False
     first_pitch_at = 90.0 if pitches_early else 60.0
     while clock < 1200:
         customer_turn = rng.uniform(20, 60) * listening * 2
@@ -208,6 +208,10 @@ def tracked_run(
         kind = "pitch" if clock >= pitch_from and rng.random() < 0.5 else "question"
         if rng.random() < 0.15:
             kind = "other"
+        if pitches_early and clock >= pitch_from and not pitched:
+            # An early pitcher's first turn past that moment is a pitch, whatever the dice say.
+            kind = "pitch"
+        pitched = pitched or kind == "pitch"
         segments.append({"kind": kind, "start": clock, "end": clock + rep_turn})
         clock += rep_turn + rng.uniform(0, 2)
     if not pains:
@@ -292,7 +296,9 @@ class Command(BaseCommand):
                 profile.username, profile.first_name, profile.last_name, team=teams[profile.team]
             )
             if not rep.conversations.exists():
-                self.history(rep, profile)
+                # Office hours where the rep works: their team's time zone.
+                with timezone.override(teams[profile.team].zone):
+                    self.history(rep, profile)
         build_demo(
             trainer=trainer,
             teams=teams,
