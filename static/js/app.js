@@ -260,18 +260,21 @@
   }
 
   // 4. The sign-in form tells the server the browser's time zone, proposed to a
-  //    person who has not chosen one yet (salesheart/time_zones.py).
-  function fillTimeZone() {
-    let zone = "";
+  //    person who has not chosen one yet (salesheart/time_zones.py). Read when the
+  //    form is sent, not on load: the first Intl call is slow on a slow phone.
+  function fillTimeZone(event) {
+    const input = event.target.querySelector && event.target.querySelector("input[data-browser-time-zone]");
+    if (!input) return;
     try {
-      zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+      input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
     } catch (error) {
-      return;
+      // No zone to propose; the organisation's applies.
     }
-    for (const input of document.querySelectorAll("input[data-browser-time-zone]")) input.value = zone;
   }
 
+  // Capturing, so the zone is in the form before anything else handles the submit.
+  document.addEventListener("submit", fillTimeZone, true);
   setUpSending();
-  document.addEventListener("DOMContentLoaded", () => { setUp(document); fillTimeZone(); });
+  document.addEventListener("DOMContentLoaded", () => setUp(document));
   document.addEventListener("htmx:load", (event) => setUp(event.detail.elt));
 })();
