@@ -6,6 +6,7 @@ import io
 import socket
 import subprocess
 import sys
+import tomllib
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,6 +14,8 @@ from zoneinfo import ZoneInfo
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from conversations.models import Conversation
 from reflections.forms import ConversationChoiceField
@@ -144,3 +147,26 @@ def test_an_added_proposal_gives_the_focus_to_the_fresh_proposal_form(client, re
     assert "A pilot." in html
     assert '<textarea name="proposal"' in html
     assert "autofocus" in html.split('<textarea name="proposal"')[1].split(">")[0]
+
+
+def test_the_lock_pins_every_dependency_pyproject_names_with_hashes():
+    """`make setup` installs the lock alone (--no-deps for the project): a dependency added
+    to pyproject.toml without `make lock` would be missing, so this says so first."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = [
+        Requirement(line)
+        for line in [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    ]
+    pinned: dict[str, str] = {}
+    lines = (ROOT / "requirements.lock").read_text().splitlines()
+    for number, line in enumerate(lines):
+        if line and not line.startswith((" ", "#")):
+            requirement = Requirement(line.rstrip(" \\"))
+            [spec] = requirement.specifier
+            assert spec.operator == "==", line
+            assert lines[number + 1].strip().startswith("--hash=sha256:"), line
+            pinned[canonicalize_name(requirement.name)] = spec.version
+    for requirement in wanted:
+        name = canonicalize_name(requirement.name)
+        assert name in pinned, f"{name} is not in requirements.lock: run make lock"
+        assert requirement.specifier.contains(pinned[name]), f"{name} {pinned[name]}: make lock"
