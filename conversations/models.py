@@ -229,11 +229,12 @@ class Conversation(VersionedModel):
         return f"{self.customer} on {timezone.localtime(self.occurred_at):%d %b %Y}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # The week is the team's, wherever the rep (or whoever saves) happens to be.
-        self.occurred_week = week_of(self.occurred_at, self.week_zone)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "occurred_at" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "occurred_week"}
+        if update_fields is None or "occurred_at" in update_fields:
+            # The week is the team's, wherever the rep (or whoever saves) happens to be.
+            self.occurred_week = week_of(self.occurred_at, self.week_zone)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "occurred_week"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -79,7 +79,7 @@ def my_data_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
 @require_http_methods(["GET", "POST"])
 def time_zone(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TimeZoneForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"time_zone": request.user.time_zone},
         organisation_zone=settings.TIME_ZONE,
     )

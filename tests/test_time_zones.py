@@ -229,3 +229,13 @@ def test_the_time_zone_page_needs_a_signed_in_person(client):
     response = client.get(TIME_ZONE_URL)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_choosing_the_organisations_time_zone_empties_the_persons_own(client, rep):
+    rep.time_zone = "Asia/Tokyo"
+    rep.save()
+    client.force_login(rep)
+    response = client.post(TIME_ZONE_URL, {"time_zone": ""})
+    assert response.status_code == 302
+    rep.refresh_from_db()
+    assert rep.time_zone == ""
