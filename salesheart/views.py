@@ -94,6 +94,9 @@ def time_zone(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "now": timezone.localtime(timezone.now(), zone),
         "zone_label": zone.key.replace("_", " "),
+        "team_zone_label": request.user.team.zone.key.replace("_", " ")
+        if request.user.team
+        else "",
         "nav": "time_zone",
     }
     return render(request, "account/time_zone.html", context)

@@ -239,3 +239,9 @@ def test_choosing_the_organisations_time_zone_empties_the_persons_own(client, re
     assert response.status_code == 302
     rep.refresh_from_db()
     assert rep.time_zone == ""
+
+
+def test_the_time_zone_page_says_which_zone_the_teams_weeks_follow(client, rep, new_york_team):
+    client.force_login(rep)
+    page = client.get(TIME_ZONE_URL).content.decode()
+    assert "North's weeks follow America/New York." in page
