@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,10 +53,13 @@ class Team(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         loaded = getattr(self, "_loaded_time_zone", None)
-        super().save(*args, **kwargs)
-        if loaded is not None and loaded != self.time_zone:
-            # Stored weeks were cut at the old zone's midnight.
-            recompute_weeks(self.members.values_list("pk", flat=True))
+        if loaded is None or loaded == self.time_zone:
+            super().save(*args, **kwargs)
+        else:
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+                # Stored weeks were cut at the old zone's midnight.
+                recompute_weeks(self.members.values_list("pk", flat=True))
         self._loaded_time_zone = self.time_zone
 
     @classmethod
@@ -117,10 +120,13 @@ class User(AbstractUser):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         loaded = getattr(self, "_loaded_team_id", 0)
-        super().save(*args, **kwargs)
-        if loaded != 0 and loaded != self.team_id:
-            # A rep's weeks follow their team's time zone: a move may move them.
-            recompute_weeks([self.pk])
+        if loaded == 0 or loaded == self.team_id:
+            super().save(*args, **kwargs)
+        else:
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+                # A rep's weeks follow their team's time zone: a move may move them.
+                recompute_weeks([self.pk])
         self._loaded_team_id = self.team_id
 
     @classmethod
