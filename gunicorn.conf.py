@@ -25,3 +25,10 @@ if os.environ.get("GUNICORN_CONTROL_SOCKET"):
     control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
 else:
     control_socket_disable = True
+
+
+def when_ready(server) -> None:  # noqa: ANN001 (gunicorn's Arbiter)
+    # Said last, after gunicorn's own start-up lines, where the eye lands.
+    for address in server.LISTENERS:
+        server.log.info("SalesHeart is serving on %s/", address)
+    server.log.info("Stop it with Ctrl+C (or kill -TERM %s).", server.pid)

@@ -7,8 +7,18 @@ does not also say in words.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
+
+# The week labels sit in a strip under the plot, in letters big enough to read when the
+# chart is drawn at half its viewBox width (two charts side by side, or a phone).
+AXIS_STRIP = 36
+# Room above the plot for the top gridline's label.
+TOP_MARGIN = 16
+# A label is about this wide in viewBox units (see .chart-label in app.css); labels
+# closer than this would run into each other.
+LABEL_SPACING = 130
 
 
 @dataclass(frozen=True)
@@ -17,6 +27,9 @@ class ChartPoint:
     y: float
     value: float
     label: str
+    # SVG text-anchor: the first label starts at its week, the last ends at it, so
+    # neither runs off the chart.
+    anchor: str = "middle"
 
 
 @dataclass(frozen=True)
@@ -33,6 +46,10 @@ class LineChart:
     @property
     def is_empty(self) -> bool:
         return not self.points
+
+    @property
+    def view_box(self) -> str:
+        return f"0 {-TOP_MARGIN} {self.width} {self.height + TOP_MARGIN + AXIS_STRIP}"
 
 
 def _y(value: float, height: float, pad: float) -> float:
@@ -64,14 +81,21 @@ def line_chart(
         low, high = band
         band_y = _y(high, height, pad)
         band_height = round(_y(low, height, pad) - band_y, 2)
-    every = max(1, len(weeks) // 6)
+    # Counted back from the latest week, which is always labelled.
+    every = max(1, math.ceil(LABEL_SPACING / step))
+    last = len(weeks) - 1
     labels = [
-        ChartPoint(round(pad + index * step, 2), height - 2, 0, f"{week:%d %b}")
-        for index, week in enumerate(weeks)
-        if index % every == 0
+        ChartPoint(
+            round(pad + index * step, 2),
+            height + AXIS_STRIP - 8,
+            0,
+            f"{weeks[index]:%d %b}",
+            "end" if index == last and index else "start" if index * step < 45 else "middle",
+        )
+        for index in range(last % every, len(weeks), every)
     ]
     gridlines = [
-        ChartPoint(0, _y(share, height, pad), share, f"{round(share * 100)} %")
+        ChartPoint(0, _y(share, height, pad), share, f"{round(share * 100)} %", "start")
         for share in (0.0, 0.5, 1.0)
     ]
     return LineChart(

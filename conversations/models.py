@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conversations.metrics import TalkFigures
+from salesheart import time_zones
 from salesheart.dates import validate_plausible_date
 from salesheart.edits import VersionedModel
 
@@ -38,12 +40,9 @@ FIGURE_FIELDS = (
 )
 
 
-def week_of(moment: datetime | None) -> date | None:
-    """The Monday of the local week a moment falls in."""
-    if moment is None:
-        return None
-    day = timezone.localtime(moment).date()
-    return day - timedelta(days=day.weekday())
+def week_of(moment: datetime | None, zone: ZoneInfo | None = None) -> date | None:
+    """The Monday of the week a moment falls in, in that zone (by default the active one)."""
+    return time_zones.week_of(moment, zone or timezone.get_current_timezone())
 
 
 def visible_rep_filter(user: User, rep_field: str = "rep") -> Q:
@@ -250,14 +249,24 @@ class Conversation(VersionedModel):
         return f"{self.customer} on {timezone.localtime(self.occurred_at):%d %b %Y}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.occurred_week = week_of(self.occurred_at)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "occurred_at" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "occurred_week"}
+        if update_fields is None or "occurred_at" in update_fields:
+            # The week is the team's, wherever the rep (or whoever saves) happens to be.
+            self.occurred_week = week_of(self.occurred_at, self.week_zone)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "occurred_week"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("conversations:detail", args=[self.pk])
+
+    @property
+    def week_zone(self) -> ZoneInfo:
+        """The rep's team's time zone, in which this conversation's week is counted."""
+        rep = self._state.fields_cache.get("rep")
+        if rep is not None and "team" in rep._state.fields_cache:
+            return rep.team.zone if rep.team else time_zones.zone_named("")
+        return time_zones.week_zones([self.rep_id]).get(self.rep_id, time_zones.zone_named(""))
 
     @classmethod
     def editable_rows(cls) -> ConversationQuerySet:

@@ -178,8 +178,11 @@ class ConversationChoiceField(SafeModelChoiceField):
     default_error_messages = {"invalid_choice": services.FOREIGN_CONVERSATION}
 
     def label_from_instance(self, obj: Conversation) -> str:
+        # The time and purpose tell apart two meetings with one customer on one day.
         kind = " (practice)" if obj.kind == Conversation.Kind.PRACTICE else ""
-        return f"{obj.customer} on {timezone.localtime(obj.occurred_at):%d %b %Y}{kind}"
+        purpose = f" · {obj.purpose}" if obj.purpose else ""
+        when = timezone.localtime(obj.occurred_at)
+        return f"{obj.customer} on {when:%d %b %Y} at {when:%H:%M}{purpose}{kind}"
 
 
 class ReflectionForm(VersionedEditForm, PlainLabels, forms.Form):

@@ -45,6 +45,7 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = [
         *BaseUserAdmin.fieldsets,
         ("SalesHeart roles", {"fields": ["team", "is_trainer"]}),
+        ("Time zone", {"fields": ["time_zone"]}),
     ]
     add_fieldsets = [
         *BaseUserAdmin.add_fieldsets,
@@ -71,7 +72,7 @@ class MemberInline(admin.TabularInline):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "listening_target", "pitch_ceiling"]
+    list_display = ["name", "listening_target", "pitch_ceiling", "time_zone"]
     search_fields = ["name"]
     filter_horizontal = ["managers"]
     inlines = [MemberInline]

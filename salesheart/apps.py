@@ -13,3 +13,5 @@ class SalesheartConfig(AppConfig):
         from salesheart.pending import discard_others_kept_post
 
         user_logged_in.connect(discard_others_kept_post, dispatch_uid="discard_others_kept_post")
+
+        from salesheart import checks  # noqa: F401  (registers the deployment checks)

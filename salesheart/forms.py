@@ -70,3 +70,23 @@ class PlausibleDateTimeField(forms.DateTimeField):
     def validate(self, value: Any) -> None:
         super().validate(value)
         validate_plausible_date(value)
+
+
+class TimeZoneForm(PlainLabels, forms.Form):
+    time_zone = forms.ChoiceField(
+        label="Your time zone",
+        required=False,
+        help_text="Every time you enter or read in SalesHeart is in this time zone.",
+    )
+
+    def __init__(self, *args: Any, organisation_zone: str, **kwargs: Any) -> None:
+        from salesheart.time_zones import zone_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [
+            ("", f"The organisation's ({organisation_zone.replace('_', ' ')})"),
+            *zone_choices(),
+        ]
+        self.fields["time_zone"].error_messages["invalid_choice"] = (
+            "%(value)s is not a time zone we know. Choose one from the list."
+        )

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+
+from salesheart.time_zones import recompute_weeks, validate_time_zone, zone_named
 
 percent_validators = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -33,12 +37,40 @@ class Team(models.Model):
         blank=True,
         help_text="Words that mark product talk, one per line or separated by commas.",
     )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Where the team's weeks start and end on dashboards, e.g. America/New_York. "
+        "Empty: the organisation's time zone (TIME_ZONE).",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        loaded = getattr(self, "_loaded_time_zone", None)
+        if loaded is None or loaded == self.time_zone:
+            super().save(*args, **kwargs)
+        else:
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+                # Stored weeks were cut at the old zone's midnight.
+                recompute_weeks(self.members.values_list("pk", flat=True))
+        self._loaded_time_zone = self.time_zone
+
+    @classmethod
+    def from_db(cls, *args: Any, **kwargs: Any) -> Team:
+        team = super().from_db(*args, **kwargs)
+        team._loaded_time_zone = team.__dict__.get("time_zone")
+        return team
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return zone_named(self.time_zone)
 
     @property
     def listening_band(self) -> tuple[int, int]:
@@ -72,12 +104,40 @@ class User(AbstractUser):
         default=False,
         help_text="Trainers write exercises, assign them and review reflections.",
     )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Times this person enters and reads, e.g. Europe/Berlin. Proposed from "
+        "their browser at their first sign-in; empty: the organisation's time zone.",
+    )
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        loaded = getattr(self, "_loaded_team_id", 0)
+        if loaded == 0 or loaded == self.team_id:
+            super().save(*args, **kwargs)
+        else:
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+                # A rep's weeks follow their team's time zone: a move may move them.
+                recompute_weeks([self.pk])
+        self._loaded_team_id = self.team_id
+
+    @classmethod
+    def from_db(cls, *args: Any, **kwargs: Any) -> User:
+        user = super().from_db(*args, **kwargs)
+        user._loaded_team_id = user.__dict__.get("team_id", 0)
+        return user
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return zone_named(self.time_zone)
 
     @property
     def is_rep(self) -> bool:

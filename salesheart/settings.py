@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Times are read and entered in the signed-in person's own time zone.
+    "salesheart.time_zones.TimeZoneMiddleware",
     # Every view needs a signed-in user unless it opts out with @login_not_required;
     # a form posted after the session expired is kept for after sign-in.
     "salesheart.pending.LoginRequiredKeepingPostMiddleware",
@@ -248,6 +250,9 @@ if _email_host:
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# Where people open the app, for links in emails (reminders), which have no request to
+# ask. `check --deploy` refuses a missing or local one when DEBUG is off (salesheart/checks.py).
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SalesHeart <salesheart@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

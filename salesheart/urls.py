@@ -13,7 +13,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("welcome/", views.no_role, name="no_role"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("account/data/", views.my_data, name="my_data"),
+    path("account/time-zone/", views.time_zone, name="time_zone"),
     path("account/data/export.json", views.my_data_export, name="my_data_export"),
     # Ahead of Django's own, which it replaces: a reset also lifts sign-in lockouts.
     path(

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connections
 from hypothesis import settings as hypothesis_settings
 
@@ -130,6 +131,13 @@ def playwright(_database_connections_closed, playwright):
     """
     yield playwright
     connections.close_all()
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Browsers in the organisation's time zone: the first sign-in proposes the browser's
+    zone (salesheart/time_zones.py), and pages then show times as the tests compute them."""
+    return {**browser_context_args, "timezone_id": django_settings.TIME_ZONE}
 
 
 @pytest.fixture

@@ -343,6 +343,9 @@ EXPECTED: dict[str, Entry] = {
     # Everyone's own data: there is nothing of anyone else's to ask for.
     "my_data": Entry(who(200), NOT_ALLOWED),
     "my_data_export": Entry(who(200), NOT_ALLOWED),
+    "time_zone": Entry(who(200), who(302)),
+    # The admin's pages ask for it, signed in or not.
+    "favicon": Entry(who(302, anonymous=302), who(405, anonymous=405)),
     # Conversations: rep pages ------------------------------------------------------------
     "conversations:list": Entry(for_reps(200), NOT_ALLOWED),
     "conversations:start": Entry(for_reps(200), for_reps(200)),

@@ -91,28 +91,42 @@ def test_gridlines_mark_none_half_and_all_of_the_talk():
 def test_every_week_is_labelled_along_the_bottom_when_there_are_few():
     chart = line_chart(WEEKS, [0.5] * 5)
 
-    assert [(label.x, label.y, label.label) for label in chart.labels] == [
-        (16.0, 198, "03 Mar"),
-        (158.0, 198, "10 Mar"),
-        (300.0, 198, "17 Mar"),
-        (442.0, 198, "24 Mar"),
-        (584.0, 198, "31 Mar"),
+    # In the strip under the plot; the ends anchored inwards so neither is cut off.
+    assert [(label.x, label.y, label.label, label.anchor) for label in chart.labels] == [
+        (16.0, 228, "03 Mar", "start"),
+        (158.0, 228, "10 Mar", "middle"),
+        (300.0, 228, "17 Mar", "middle"),
+        (442.0, 228, "24 Mar", "middle"),
+        (584.0, 228, "31 Mar", "end"),
     ]
+    assert chart.view_box == "0 -16 600 252"
 
 
-def test_twelve_weeks_label_every_other_week():
+def test_twelve_weeks_label_every_third_week_back_from_the_latest():
     weeks = [date(2025, 1, 6) + timedelta(weeks=n) for n in range(12)]
 
     chart = line_chart(weeks, [None] * 12)
 
-    assert [label.label for label in chart.labels] == [
-        "06 Jan",
-        "20 Jan",
-        "03 Feb",
-        "17 Feb",
-        "03 Mar",
-        "17 Mar",
+    # Labels stay apart (at 22-unit letters one is about 80 units wide), and the
+    # latest week, the one people look for, always has its label.
+    assert [(label.label, label.anchor) for label in chart.labels] == [
+        ("20 Jan", "middle"),
+        ("10 Feb", "middle"),
+        ("03 Mar", "middle"),
+        ("24 Mar", "end"),
     ]
+
+
+def test_two_years_of_weeks_keep_a_handful_of_labels_none_off_the_edge():
+    weeks = [date(2025, 1, 6) + timedelta(weeks=n) for n in range(105)]
+
+    labels = line_chart(weeks, [None] * 105).labels
+
+    assert 4 <= len(labels) <= 6
+    assert labels[-1].label == f"{weeks[-1]:%d %b}"
+    gaps = [b.x - a.x for a, b in zip(labels, labels[1:], strict=False)]
+    assert min(gaps) >= 130
+    assert labels[0].anchor == "start" or labels[0].x >= 45
 
 
 def test_a_custom_size_scales_the_coordinates():

@@ -4,6 +4,7 @@ import io
 
 from django.core.management import call_command
 from django.db.models import Avg
+from django.utils import timezone
 
 from conversations.models import Conversation
 from salesheart.management.commands.demo import DEMO_PASSWORD
@@ -129,3 +130,15 @@ def test_the_diagnosed_first_rates_stand_on_several_measured_calls_and_show_ravi
     assert rates["ravi"].diagnosed_first_rate == 0
     assert rates["rita"].diagnosed_first_rate == 1
     assert 0 < rates["rosa"].diagnosed_first_rate < 1
+
+
+def test_demo_conversations_happen_on_weekdays_in_office_hours_where_the_rep_works(db):
+    run_demo()
+    conversations = Conversation.objects.select_related("rep__team")
+    assert conversations.count() > 50
+    for conversation in conversations:
+        local = timezone.localtime(conversation.occurred_at, conversation.rep.team.zone)
+        assert local.weekday() < 5, conversation
+        assert 9 <= local.hour < 17, conversation
+        if conversation.status == Conversation.Status.LOGGED:
+            assert conversation.occurred_at < timezone.now()

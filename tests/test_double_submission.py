@@ -389,6 +389,8 @@ NOT_A_CREATE = {
     "healthz": "reads",
     "my_data": "reads",
     "my_data_export": "reads",
+    "favicon": "reads",
+    "time_zone": "sets the person's own time zone",
     "conversations:list": "reads",
     "conversations:detail": "reads",
     "conversations:customers": "reads",

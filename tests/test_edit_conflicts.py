@@ -223,6 +223,9 @@ NOT_EDITS = {
     "healthz": "a probe",
     "my_data": "a page to read",
     "my_data_export": "a download of one's own data",
+    "favicon": "a redirect to a static file",
+    # One field that only its owner sets; the last choice is the one that counts.
+    "time_zone": "a person's own setting",
     "conversations:list": "a list",
     "conversations:customers": "a list",
     "conversations:customer_detail": "a page to read",

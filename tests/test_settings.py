@@ -16,11 +16,12 @@ PRODUCTION = {
     "SECRET_KEY": "a-long-random-production-secret-key-for-tests-0123456789-abcdefghij",
     "ALLOWED_HOSTS": "sales.example.com",
     "EMAIL_HOST": "smtp.example.com",
+    "SITE_URL": "https://sales.example.com",
 }
 
 
 # The test process's own switches must not leak into a production check.
-DROPPED = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+DROPPED = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "SITE_URL"}
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -24,6 +25,7 @@ from conversations.voice import Voice
 from reflections.models import Assignment
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.models import Team, User
+from salesheart.time_zones import zone_named
 from salesheart.untrusted import query_id
 
 
@@ -44,16 +46,22 @@ SORTABLE = {
 }
 
 
+def week_zone(rep: User) -> ZoneInfo:
+    """Dashboards count days and weeks in the rep's team's time zone, whoever looks."""
+    return rep.team.zone if rep.team else zone_named("")
+
+
 def rep_figures(rep: User, filters: DashboardFilterForm, viewer: User) -> dict[str, Any]:
-    period, kind, source = filters.chosen_period, filters.chosen_kind, filters.chosen_source
-    call_type = filters.chosen_call_type
-    conversations = dashboards.in_period(
-        Conversation.objects.alive().filter(rep=rep),
-        period,
-        kind=kind,
-        source=source,
-        call_type=call_type,
-    )
+    with timezone.override(week_zone(rep)):
+        period, kind, source = filters.chosen_period, filters.chosen_kind, filters.chosen_source
+        call_type = filters.chosen_call_type
+        conversations = dashboards.in_period(
+            Conversation.objects.alive().filter(rep=rep),
+            period,
+            kind=kind,
+            source=source,
+            call_type=call_type,
+        )
     team = rep.team
     band = team.listening_band if team else (50, 64)
     trend = dashboards.weekly(conversations, period)
@@ -158,19 +166,23 @@ def managed_rep(request: AuthenticatedHttpRequest, rep_id: int) -> User:
 def rep_dashboard_for_manager(request: AuthenticatedHttpRequest, rep_id: int) -> HttpResponse:
     rep = managed_rep(request, rep_id)
     filters = DashboardFilterForm(request.GET or None)
-    context = {**rep_figures(rep, filters, request.user), "filters": filters, "own": False}
-    context["nav"] = "team"
-    context["conversations"] = (
-        dashboards.in_period(
+    context = {
+        **rep_figures(rep, filters, request.user),
+        "filters": filters,
+        "own": False,
+        "nav": "team",
+    }
+    with timezone.override(week_zone(rep)):
+        conversations = dashboards.in_period(
             Conversation.objects.visible_to(request.user).filter(rep=rep),
             filters.chosen_period,
             kind=filters.chosen_kind,
             source=filters.chosen_source,
             call_type=filters.chosen_call_type,
         )
-        .select_related("customer")
-        .order_by("-occurred_at")[:50]
-    )
+    context["conversations"] = conversations.select_related("customer").order_by("-occurred_at")[
+        :50
+    ]
     return render(request, "conversations/dashboard_rep.html", context)
 
 
@@ -188,17 +200,18 @@ def chosen_team(request: AuthenticatedHttpRequest) -> Team:
 def team_rows(
     team: Team, filters: DashboardFilterForm
 ) -> tuple[list[dict], dashboards.Summary, dashboards.Trend]:
-    period = filters.chosen_period
     members = list(team.members.order_by("first_name", "last_name", "username"))
-    # Filtering on the member ids lets the database walk its (rep, date) index; a
-    # join through the user table was several times slower on a large organisation.
-    conversations = dashboards.in_period(
-        Conversation.objects.alive().filter(rep_id__in=[rep.pk for rep in members]),
-        period,
-        kind=filters.chosen_kind,
-        source=filters.chosen_source,
-        call_type=filters.chosen_call_type,
-    )
+    with timezone.override(team.zone):
+        period = filters.chosen_period
+        # Filtering on the member ids lets the database walk its (rep, date) index; a
+        # join through the user table was several times slower on a large organisation.
+        conversations = dashboards.in_period(
+            Conversation.objects.alive().filter(rep_id__in=[rep.pk for rep in members]),
+            period,
+            kind=filters.chosen_kind,
+            source=filters.chosen_source,
+            call_type=filters.chosen_call_type,
+        )
     per_rep = dashboards.summary_per_rep(conversations)
     trends = dashboards.weekly_per_rep(conversations, period)
     band = team.listening_band
@@ -374,17 +387,15 @@ def rep_export(
     else:
         rep = managed_rep(request, rep_id)
     filters = DashboardFilterForm(request.GET or None)
-    conversations = (
-        dashboards.in_period(
+    with timezone.override(week_zone(rep)):
+        conversations = dashboards.in_period(
             Conversation.objects.alive().filter(rep=rep),
             filters.chosen_period,
             kind=filters.chosen_kind,
             source=filters.chosen_source,
             call_type=filters.chosen_call_type,
         )
-        .select_related("customer")
-        .order_by("occurred_at")
-    )
+    conversations = conversations.select_related("customer").order_by("occurred_at")
 
     def lines() -> Iterator[list[Any]]:
         yield [

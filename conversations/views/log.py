@@ -12,6 +12,7 @@ moves no version, so it never makes the rep's own form look out of date.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -65,6 +66,10 @@ def log_context(
         # After an htmx add, the rep goes straight on to the next pain point.
         pain_form = PainPointForm()
         pain_form.fields["description"].widget.attrs["autofocus"] = True
+    if extra.get("fresh_proposal_form"):
+        # Likewise after a proposal: the focus stays where the work goes on.
+        proposal_form = ProductTalkForm(conversation=conversation)
+        proposal_form.fields["proposal"].widget.attrs["autofocus"] = True
     pain_points = list(conversation.pain_points.all())
     product_talks = list(conversation.product_talks.prefetch_related("answers"))
     return {
@@ -119,6 +124,14 @@ def draft_from(data: QueryDict) -> dict[str, str]:
     }
 
 
+def saved_moment(value: object) -> datetime | None:
+    """When a draft was autosaved, for the page to say; a damaged stamp is left unsaid."""
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
 def save_draft(conversation: Conversation, data: QueryDict) -> None:
     # Only the draft column: a failed form must not touch what is saved.
     draft = {**draft_from(data), "_saved_at": timezone.now().isoformat()}
@@ -155,7 +168,7 @@ def conversation_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     restored_at = None
     if "log_form" not in forms and conversation.draft_data:
         draft = dict(conversation.draft_data)
-        restored_at = draft.pop("_saved_at", None)
+        restored_at = saved_moment(draft.pop("_saved_at", None))
         forms["log_form"] = LogForm(instance=conversation, initial=draft)
     return render(
         request,
@@ -398,7 +411,7 @@ def proposal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 return proposals_response(request, conversation, proposal_form=form)
             return full_page(request, conversation, proposal_form=form)
     if request.htmx:
-        return proposals_response(request, conversation)
+        return proposals_response(request, conversation, fresh_proposal_form=True)
     if repeated:
         return answer_repeat(request, log_url(conversation, "proposals"))
     messages.success(request, "Proposal added.")

@@ -367,6 +367,7 @@ def _line_response(
     segment: TalkSegment,
     *,
     error: str = "",
+    just_marked: bool = False,
 ) -> HttpResponse:
     """The line swapped in place; the figures box and the spoken status out of band."""
     _dress([segment], _transcript_of(conversation))
@@ -375,6 +376,8 @@ def _line_response(
         "segment": segment,
         "kind_choices": REP_KIND_CHOICES,
         "error": error,
+        # The button that was pressed is gone: the focus goes to what replaced it.
+        "just_marked": just_marked,
         "status": error or _status(segment, conversation),
         "oob": True,
     }
@@ -431,7 +434,7 @@ def segment_mark_pain(request: AuthenticatedHttpRequest, pk: int, segment: int) 
         messages.error(request, error.messages[0])
         return _back_to_line(line)
     if request.htmx:
-        return _line_response(request, conversation, line)
+        return _line_response(request, conversation, line, just_marked=True)
     messages.success(request, "Marked as a pain point, heard at that moment.")
     return _back_to_line(line)
 

@@ -14,6 +14,7 @@
 // 3. A form being sent disables its buttons until the answer comes, so a double
 //    click sends it once. A courtesy: the server's submission token is what makes
 //    a form sent twice save once (salesheart/idempotency.py).
+// 4. The sign-in form carries the browser's time zone (see fillTimeZone).
 "use strict";
 
 (function () {
@@ -275,6 +276,21 @@
     }
   }
 
+  // 4. The sign-in form tells the server the browser's time zone, proposed to a
+  //    person who has not chosen one yet (salesheart/time_zones.py). Read when the
+  //    form is sent, not on load: the first Intl call is slow on a slow phone.
+  function fillTimeZone(event) {
+    const input = event.target.querySelector && event.target.querySelector("input[data-browser-time-zone]");
+    if (!input) return;
+    try {
+      input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    } catch (error) {
+      // No zone to propose; the organisation's applies.
+    }
+  }
+
+  // Capturing, so the zone is in the form before anything else handles the submit.
+  document.addEventListener("submit", fillTimeZone, true);
   setUpSending();
   document.addEventListener("DOMContentLoaded", () => setUp(document));
   document.addEventListener("htmx:load", (event) => setUp(event.detail.elt));

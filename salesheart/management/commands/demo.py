@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -270,9 +270,8 @@ def tracked_run(
     rng: random.Random, listening: float, pitches_early: bool
 ) -> tuple[list[dict], list[dict]]:
     """Twenty minutes of practice as the observer would have clicked it."""
-    segments, pains, clock = [], [], 0.0
+    segments, pains, clock, pitched = [], [], 0.0, False
     first_pitch_at = 90.0 if pitches_early else 60.0
-    pitched = False
     while clock < 1200:
         customer_turn = rng.uniform(20, 60) * listening * 2
         rep_turn = rng.uniform(20, 60) * (1 - listening) * 2
@@ -287,6 +286,7 @@ def tracked_run(
         if rng.random() < 0.15:
             kind = "other"
         if pitches_early and clock >= pitch_from and not pitched:
+            # An early pitcher's first turn past that moment is a pitch, whatever the dice say.
             kind = "pitch"
         pitched = pitched or kind == "pitch"
         segments.append({"kind": kind, "start": clock, "end": clock + rep_turn})
@@ -296,14 +296,49 @@ def tracked_run(
     return segments, pains
 
 
+def demo_logins() -> list[tuple[str, str]]:
+    """Every demo person's role and username, in the order the README lists them."""
+    return [
+        ("admin", ADMIN),
+        *[("manager", username) for username, *_ in MANAGERS],
+        ("trainer", TRAINER[0]),
+        *[("rep", profile.username) for profile in REPS],
+    ]
+
+
+# Conversations happen on weekdays, in office hours of the rep's own time zone.
+WORKING_HOURS = range(9, 17)
+WORKING_MINUTES = (0, 15, 30, 45)
+
+
+def working_time(day: date, hour: int, minute: int = 0) -> datetime:
+    """That day at that hour, where the rep works (the active time zone)."""
+    return datetime.combine(day, time(hour, minute), tzinfo=timezone.get_current_timezone())
+
+
+def weekday_on_or_before(day: date) -> date:
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
+def weekday_on_or_after(day: date) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
 class Command(BaseCommand):
     help = "Create (or refresh) the demo organisation and print its logins."
 
     def handle(self, *args: object, **options: object) -> None:
+        self.verbosity = options["verbosity"]
         with transaction.atomic():
-            logins = self.build()
+            self.build()
+        if options["verbosity"] == 0:
+            return
         self.stdout.write(self.style.SUCCESS("Demo organisation ready. Sign in with:"))
-        for role, username in logins:
+        for role, username in demo_logins():
             self.stdout.write(f"{role}: {username} / {DEMO_PASSWORD}")
 
     def user(self, username: str, first: str, last: str, **fields: object) -> User:
@@ -320,8 +355,7 @@ class Command(BaseCommand):
         user.save()
         return user
 
-    def build(self) -> list[tuple[str, str]]:
-        logins: list[tuple[str, str]] = []
+    def build(self) -> None:
         teams = {}
         for name, keywords in TEAM_KEYWORDS.items():
             teams[name], _ = Team.objects.get_or_create(
@@ -336,23 +370,24 @@ class Command(BaseCommand):
             )
 
         self.user(ADMIN, "Ada", "Admin", is_staff=True, is_superuser=True)
-        logins.append(("admin", ADMIN))
         for username, first, last, team_name in MANAGERS:
             manager = self.user(username, first, last)
             teams[team_name].managers.add(manager)
-            logins.append(("manager", username))
         trainer = self.user(TRAINER[0], TRAINER[1], TRAINER[2], is_trainer=True)
-        logins.append(("trainer", TRAINER[0]))
 
         for profile in REPS:
             rep = self.user(
                 profile.username, profile.first_name, profile.last_name, team=teams[profile.team]
             )
-            logins.append(("rep", profile.username))
             if not rep.conversations.exists():
-                self.history(rep, profile)
-        build_demo(trainer=trainer, teams=teams, stdout=self.stdout)
-        return logins
+                # Office hours where the rep works: their team's time zone.
+                with timezone.override(teams[profile.team].zone):
+                    self.history(rep, profile)
+        build_demo(
+            trainer=trainer,
+            teams=teams,
+            stdout=self.stdout if self.verbosity > 0 else None,
+        )
 
     def history(self, rep: User, profile: RepProfile) -> None:
         rng = random.Random(profile.username)
@@ -372,16 +407,25 @@ class Command(BaseCommand):
                 )
             )
 
-        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+        now = timezone.now()
+        today = timezone.localdate(now)
+        this_monday = today - timedelta(days=today.weekday())
         for week in range(WEEKS):
             progress = week / (WEEKS - 1)
             listening_mean = (
                 profile.listening_start
                 + (profile.listening_end - profile.listening_start) * progress
             )
+            monday = this_monday - timedelta(weeks=WEEKS - 1 - week)
             for _ in range(rng.choice([1, 2, 2, 3])):
-                days_ago = (WEEKS - 1 - week) * 7 + rng.randint(0, 6)
-                occurred_at = now - timedelta(days=days_ago, hours=rng.randint(1, 8))
+                occurred_at = working_time(
+                    monday + timedelta(days=rng.randint(0, 4)),
+                    rng.choice(WORKING_HOURS),
+                    rng.choice(WORKING_MINUTES),
+                )
+                if occurred_at > now:
+                    # Later this week has not happened yet: the same slot a week earlier.
+                    occurred_at -= timedelta(weeks=1)
                 self.conversation(
                     rep, profile, rng, rng.choice(customers), occurred_at, listening_mean
                 )
@@ -397,7 +441,9 @@ class Command(BaseCommand):
         practice = services.conversation_start(
             rep=rep,
             customer=customers[2],
-            occurred_at=now - timedelta(days=2, hours=1),
+            occurred_at=working_time(
+                weekday_on_or_before(timezone.localdate(now) - timedelta(days=2)), 14
+            ),
             kind=Conversation.Kind.PRACTICE,
             call_type=Conversation.CallType.PRACTICE,
             purpose="Role-play in threes",
@@ -413,7 +459,9 @@ class Command(BaseCommand):
         call = services.conversation_start(
             rep=rep,
             customer=customers[3],
-            occurred_at=now - timedelta(days=1, hours=4),
+            occurred_at=working_time(
+                weekday_on_or_before(timezone.localdate(now) - timedelta(days=1)), 11
+            ),
             channel=Conversation.Channel.VIDEO,
             purpose="Discovery call (recorded)",
         )
@@ -435,7 +483,9 @@ class Command(BaseCommand):
         services.conversation_start(
             rep=rep,
             customer=customers[0],
-            occurred_at=now + timedelta(days=1, hours=2),
+            occurred_at=working_time(
+                weekday_on_or_after(timezone.localdate(now) + timedelta(days=1)), 10
+            ),
             purpose="Second meeting",
             plan_their_world=customers[0].challenges,
             plan_questions="What happens today when this goes wrong?\n"
@@ -444,7 +494,9 @@ class Command(BaseCommand):
         unfinished = services.conversation_start(
             rep=rep,
             customer=customers[1],
-            occurred_at=now - timedelta(hours=3),
+            occurred_at=working_time(
+                weekday_on_or_before(timezone.localdate(now) - timedelta(days=1)), 16
+            ),
             purpose="Discovery call",
         )
         description, impact = rng.choice(PAINS)
