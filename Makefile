@@ -25,6 +25,7 @@ $(STAMP): pyproject.toml
 
 browser: ## Chromium for the browser tests, from Debian's packages (no browser download)
 	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-audio-tools.sh
 
 lint: setup
 	$(BIN)/ruff check .
