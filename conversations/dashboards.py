@@ -19,9 +19,9 @@ from typing import Any
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
-from conversations.models import Conversation
+from conversations.models import MEASURED_SOURCES, Conversation
 
-MEASURED = (Conversation.Source.TRACKED, Conversation.Source.TRANSCRIPT)
+MEASURED = tuple(MEASURED_SOURCES)
 
 
 @dataclass(frozen=True)

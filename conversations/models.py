@@ -159,6 +159,7 @@ class Conversation(VersionedModel):
         ESTIMATED = "estimated", "Estimated"
         TRACKED = "tracked", "Tracked"
         TRANSCRIPT = "transcript", "Transcript"
+        RECORDING = "recording", "Recording"
 
     rep = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversations"
@@ -284,7 +285,7 @@ class Conversation(VersionedModel):
 
     def refresh_estimated_figures(self) -> None:
         """Figures from the rep's own split, unless measured figures already exist."""
-        if self.figures_source in {self.Source.TRACKED, self.Source.TRANSCRIPT}:
+        if self.figures_source in MEASURED_SOURCES:
             return
         if not self.has_estimate or not self.duration_minutes:
             self.store_figures(None, "")
@@ -302,6 +303,14 @@ class Conversation(VersionedModel):
             ),
             self.Source.ESTIMATED,
         )
+
+
+# Figures from a timeline: they replace the rep's estimate and are not replaced by it.
+MEASURED_SOURCES = frozenset(
+    {Conversation.Source.TRACKED, Conversation.Source.TRANSCRIPT, Conversation.Source.RECORDING}
+)
+# Timelines whose lines carry words (deletable with the transcript text).
+WORD_SOURCES = (Conversation.Source.TRANSCRIPT, Conversation.Source.RECORDING)
 
 
 class PainPoint(VersionedModel):
@@ -365,6 +374,7 @@ class TalkSegment(models.Model):
         choices=[
             (Conversation.Source.TRACKED, "Tracked"),
             (Conversation.Source.TRANSCRIPT, "Transcript"),
+            (Conversation.Source.RECORDING, "Recording"),
         ],
     )
     kind = models.CharField(max_length=10, choices=Kind)

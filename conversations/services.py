@@ -19,6 +19,8 @@ from django.utils import timezone
 from conversations.metrics import REP_KINDS, Segment, figures_from_segments
 from conversations.models import (
     FIGURE_FIELDS,
+    MEASURED_SOURCES,
+    WORD_SOURCES,
     Conversation,
     Customer,
     PainPoint,
@@ -248,10 +250,7 @@ def conversation_refresh_figures(*, conversation: Conversation) -> Conversation:
     """Store figures from the timeline when there is one, else from the rep's estimate."""
     segments = list(conversation.segments.all())
     if not segments:
-        if conversation.figures_source in {
-            Conversation.Source.TRACKED,
-            Conversation.Source.TRANSCRIPT,
-        }:
+        if conversation.figures_source in MEASURED_SOURCES:
             conversation.figures_source = ""
         conversation.pain_point_count = conversation.pain_points.count()
         conversation.refresh_estimated_figures()
@@ -477,7 +476,93 @@ def transcript_delete_raw(*, transcript: Transcript, words_too: bool = False) ->
     transcript.raw_deleted_at = transcript.raw_deleted_at or timezone.now()
     transcript.save(update_fields=["raw_text", "raw_deleted_at"])
     if words_too:
-        transcript.conversation.segments.filter(source=Conversation.Source.TRANSCRIPT).exclude(
+        transcript.conversation.segments.filter(source__in=WORD_SOURCES).exclude(text="").update(
             text=""
-        ).update(text="")
+        )
     return transcript
+
+
+def _vtt_time(seconds: float) -> str:
+    millis = round(max(seconds, 0.0) * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+
+
+def _vtt_safe(text: str) -> str:
+    # File names and recognised words must not be read as WebVTT markup or cue timings.
+    return " ".join(text.replace("-->", "→").replace("<", "‹").replace(">", "›").split())
+
+
+def recording_labels(result: dict) -> list[str]:
+    """Each side's speaker name on the timeline: as the file says, made unique."""
+    labels: list[str] = []
+    for side in result["sides"]:
+        base = _vtt_safe(side["label"])[:100] or "Speaker"
+        label, number = base, 2
+        while label in labels:
+            label, number = f"{base} ({number})", number + 1
+        labels.append(label)
+    return labels
+
+
+def recording_webvtt(result: dict) -> str:
+    """The measured lines as a WebVTT transcript, so they take the transcript path."""
+    cues = sorted(
+        (start, end, label, text)
+        for label, side in zip(recording_labels(result), result["sides"], strict=True)
+        for start, end, text in side["lines"] or []
+    )
+    blocks = ["WEBVTT"]
+    for start, end, label, text in cues:
+        blocks.append(
+            f"{_vtt_time(start)} --> {_vtt_time(end)}\n<v {label}>{_vtt_safe(text) or '…'}"
+        )
+    return "\n\n".join(blocks) + "\n"
+
+
+@transaction.atomic
+def recording_apply(
+    *, conversation: Conversation, result: dict, rep_sides: Iterable[int], filename: str = ""
+) -> Conversation:
+    """A measured recording becomes the conversation's timeline, labelled "recording".
+
+    With words, the lines go through the transcript path (classification, re-tag, pain
+    points, deletable text) as a WebVTT transcript. Without words, each side's speech
+    becomes customer talk or rep talk ("other": without words, nothing says what the
+    rep's talk did), which still gives the listening ratio and the timing figures.
+    """
+    sides = result["sides"]
+    chosen = sorted({index for index in rep_sides if 0 <= index < len(sides)})
+    if not chosen:
+        raise ValidationError("Choose which side is yours (the selling side).", code="no_rep_side")
+    if len(chosen) == len(sides):
+        raise ValidationError("Leave at least one side for the customer.", code="no_customer_side")
+    labels = recording_labels(result)
+    if all(side["lines"] is not None for side in sides):
+        transcript = transcript_add(
+            conversation=conversation, text=recording_webvtt(result), filename=filename
+        )
+        transcript_analyse(transcript=transcript, rep_speakers=[labels[i] for i in chosen])
+        conversation.segments.update(source=Conversation.Source.RECORDING)
+        return conversation_refresh_figures(conversation=conversation)
+    lock_conversation(conversation)
+    # An older transcript's words would no longer match the timeline.
+    Transcript.objects.filter(conversation=conversation).delete()
+    conversation.segments.all().delete()
+    spans = sorted(
+        (start, end, index) for index, side in enumerate(sides) for start, end in side["spans"]
+    )
+    TalkSegment.objects.bulk_create(
+        TalkSegment(
+            conversation=conversation,
+            source=Conversation.Source.RECORDING,
+            kind=TalkSegment.Kind.OTHER if index in chosen else TalkSegment.Kind.CUSTOMER,
+            start=start,
+            end=end,
+            speaker=labels[index],
+            position=position,
+        )
+        for position, (start, end, index) in enumerate(spans)
+    )
+    return conversation_refresh_figures(conversation=conversation)
