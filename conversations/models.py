@@ -453,3 +453,62 @@ class CoachingNote(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class Recording(models.Model):
+    """A job measuring an uploaded call recording. The audio is kept only while it runs.
+
+    `files` names the stored uploads (deleted when the job ends, fails or is cancelled);
+    `result` holds what was measured (spans and words, no audio) until the rep chooses
+    their side, then only the choice is kept, to offer it next time.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        RUNNING = "running", "Measuring"
+        READY = "ready", "Measured: choose your side"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Step(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        DECODING = "decoding", "Decoding the audio"
+        FINDING_SPEECH = "finding_speech", "Finding who speaks when"
+        TRANSCRIBING = "transcribing", "Transcribing the words"
+        DONE = "done", "Done"
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="recordings"
+    )
+    state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
+    step = models.CharField(max_length=16, choices=Step, default=Step.QUEUED)
+    progress = models.FloatField(default=0.0)
+    message = models.TextField(blank=True)
+    words = models.BooleanField(default=True)
+    files = models.JSONField(default=list, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    layout = models.CharField(max_length=10, blank=True)
+    rep_sides = models.JSONField(default=list, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Recording {self.pk} of {self.conversation_id} ({self.state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in {self.State.QUEUED, self.State.RUNNING}
+
+    @property
+    def percent(self) -> int:
+        return round(100 * max(0.0, min(self.progress, 1.0)))
+
+    @property
+    def filenames(self) -> str:
+        return ", ".join(entry["name"] for entry in self.files) if self.files else ""

@@ -7,9 +7,11 @@ conversation.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -25,6 +27,7 @@ from conversations.models import (
     Customer,
     PainPoint,
     ProductTalk,
+    Recording,
     TalkSegment,
     Transcript,
 )
@@ -566,3 +569,89 @@ def recording_apply(
         for position, (start, end, index) in enumerate(spans)
     )
     return conversation_refresh_figures(conversation=conversation)
+
+
+def recording_check_upload(*, files: list, max_bytes: int) -> None:
+    """Refuse, before anything is stored, what can never be measured (RecordingError)."""
+    from conversations.recordings.analyse import MONO_MESSAGE, check_size
+    from conversations.recordings.decode import probe_channels
+    from conversations.recordings.errors import RecordingError
+
+    if not files:
+        raise RecordingError("no_file", "Choose the recording to upload.")
+    if len(files) > MAX_RECORDING_FILES:
+        raise RecordingError(
+            "too_many", f"Upload at most {MAX_RECORDING_FILES} files, one per participant."
+        )
+    check_size(sum(upload.size for upload in files), max_bytes=max_bytes)
+    channels = [probe_channels(upload) for upload in files]
+    if len(files) == 1 and channels[0] < 2:
+        raise RecordingError("mono", MONO_MESSAGE)
+
+
+MAX_RECORDING_FILES = 12
+
+
+def recording_start(*, conversation: Conversation, files: list, words: bool) -> Recording:
+    """Store the uploads and queue the measuring job (which receives only the row's id)."""
+    from conversations.tasks import measure_recording, recording_storage
+
+    storage = recording_storage()
+    folder = uuid.uuid4().hex
+    stored = []
+    try:
+        for index, upload in enumerate(files):
+            suffix = Path(upload.name).suffix.lower()[:10]
+            stored.append(
+                {
+                    "name": upload.name[:255],
+                    "path": storage.save(f"{folder}/{index}{suffix}", upload),
+                }
+            )
+        with transaction.atomic():
+            recording = Recording.objects.create(
+                conversation=conversation, files=stored, words=words
+            )
+            transaction.on_commit(lambda: measure_recording.enqueue(recording.pk))
+    except BaseException:
+        for entry in stored:
+            storage.delete(entry["path"])
+        raise
+    return recording
+
+
+@transaction.atomic
+def recording_cancel(*, recording: Recording) -> Recording:
+    from conversations.tasks import delete_files
+
+    locked = Recording.objects.select_for_update().get(pk=recording.pk)
+    if locked.state in {Recording.State.QUEUED, Recording.State.RUNNING, Recording.State.READY}:
+        delete_files(locked)
+        locked.state = Recording.State.CANCELLED
+        locked.result = None
+        locked.finished_at = timezone.now()
+        locked.save()
+    return locked
+
+
+@transaction.atomic
+def recording_choose(*, recording: Recording, rep_sides: Iterable[int]) -> Recording:
+    """The rep's side is chosen: the measured timeline becomes the conversation's."""
+    locked = Recording.objects.select_for_update().get(pk=recording.pk)
+    if locked.state != Recording.State.READY or not locked.result:
+        raise ValidationError(
+            "This recording was already applied or cancelled. Reload the page.", code="not_ready"
+        )
+    rep_sides = list(rep_sides)
+    recording_apply(
+        conversation=locked.conversation,
+        result=locked.result,
+        rep_sides=rep_sides,
+        filename=locked.filenames,
+    )
+    locked.rep_sides = sorted(set(rep_sides))
+    locked.state = Recording.State.DONE
+    # The words now live in the transcript (deletable there); nothing else is kept.
+    locked.result = None
+    locked.save()
+    return locked

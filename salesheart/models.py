@@ -34,6 +34,12 @@ class Team(models.Model):
         help_text="Words that mark product talk, one per line or separated by commas.",
     )
 
+    recording_words = models.BooleanField(
+        "transcribe the words of call recordings",
+        default=True,
+        help_text="Off: recordings give timing figures only; no words are kept.",
+    )
+
     class Meta:
         ordering = ["name"]
 

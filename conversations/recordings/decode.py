@@ -126,3 +126,28 @@ def decode(path: str | Path, *, max_seconds: float) -> Decoded:
     if declared and decoded.seconds < declared - max(1.0, declared * 0.02):
         raise RecordingError("truncated", TRUNCATED_MESSAGE)
     return decoded
+
+
+def probe_channels(source) -> int:
+    """The channel count of an upload (path or open file), read from its header only.
+
+    Raises RecordingError when the file is not audio at all.
+    """
+    try:
+        with av.open(source, mode="r") as container:
+            stream = next(iter(container.streams.audio), None)
+            if stream is None:
+                raise RecordingError(
+                    "no_audio_stream",
+                    "This file has no sound in it (a video without audio, or not a recording).",
+                )
+            return stream.channels or 1
+    except (av.error.FFmpegError, OSError, UnicodeDecodeError) as error:
+        raise RecordingError(
+            "not_audio",
+            "This file is not a recording we can read. Upload a WAV, MP3, M4A, OGG, WebM or "
+            "FLAC file as your dialer or meeting tool saved it.",
+        ) from error
+    finally:
+        if hasattr(source, "seek"):
+            source.seek(0)
