@@ -9,6 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 run: setup ## Install, migrate, load the demo organisation and serve it on 127.0.0.1:8000
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo
+	@WATCH_PID=$$PPID bash scripts/worker.sh &  # background jobs (recordings); stops with make
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: setup browser ## The whole suite: unit, integration and browser tests (SQLite, or DATABASE_URL)
