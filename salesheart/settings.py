@@ -311,10 +311,16 @@ CSRF_FAILURE_VIEW = "salesheart.views.csrf_failure"
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "db")
 if TASKS_BACKEND == "db":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASKS_BACKEND == "rq":
+    # Redis queues for when one machine is not enough: workers on any host that reaches
+    # Redis, the database and STORAGES["recordings"].
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 else:
-    raise ImproperlyConfigured(f"TASKS_BACKEND must be db or immediate, not {TASKS_BACKEND!r}")
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be db, rq or immediate, not {TASKS_BACKEND!r}")
 
 # Recordings: the largest upload and the longest call measured; words on by default.
 RECORDING_MAX_BYTES = envint("RECORDING_MAX_MB", 200) * 1_000_000

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 BIN="${BIN:-.venv/bin}"
 case "${TASKS_BACKEND:-db}" in
     db) command=("$BIN/python" manage.py db_worker --queue-name '*' "$@") ;;
-    rq) command=("$BIN/python" manage.py rqworker default "$@") ;;
+    rq) command=("$BIN/python" manage.py rqworker default --with-scheduler --job-class django_tasks_rq.backend.Job "$@") ;;
     immediate) echo "TASKS_BACKEND=immediate runs jobs inside the request: no worker needed."; exit 0 ;;
     *) echo "Unknown TASKS_BACKEND=${TASKS_BACKEND}" >&2; exit 1 ;;
 esac
