@@ -5,7 +5,7 @@ import io
 from django.core.management import call_command
 from django.db.models import Avg
 
-from conversations.models import Conversation
+from conversations.models import Conversation, Recording
 from salesheart.management.commands.demo import DEMO_PASSWORD
 from salesheart.models import Team, User
 from tests.rule import breaches_of_the_rule
@@ -92,3 +92,14 @@ def test_the_demo_keeps_the_pain_first_rule(db):
     run_demo()
     assert Conversation.objects.logged().exists()
     assert breaches_of_the_rule() == []
+
+
+def test_the_demo_shows_a_conversation_measured_from_a_recording(db):
+    run_demo()
+
+    recorded = Conversation.objects.filter(figures_source=Conversation.Source.RECORDING)
+    assert recorded.exists()
+    conversation = recorded.first()
+    assert conversation.recordings.get().state == Recording.State.DONE
+    assert conversation.segments.filter(kind="pitch").exists()
+    assert conversation.diagnosed_first is not None
