@@ -262,6 +262,10 @@ NOT_EDITS = {
     "conversations:tracker_save": "a measured run: its own id makes a retry a no-op",
     "conversations:transcript_speakers": "who sells, a choice that rebuilds the timeline",
     "conversations:segment_retag": "one click on one line: the last click is what is shown",
+    "conversations:recording_upload": "creates a job (the audio is never edited)",
+    "conversations:recording_progress": "a page that polls a job",
+    "conversations:recording_choose": "which side sells, once per job (locked: no second)",
+    "conversations:recording_cancel": "stops a job and deletes its audio; nothing typed",
 }
 
 
