@@ -158,3 +158,10 @@ def recording_check_stale(recording: Recording) -> Recording:
             locked.finished_at = timezone.now()
             locked.save()
     return locked
+
+
+def recording_deleted(sender: type, instance: Recording, **kwargs: object) -> None:
+    paths = [entry["path"] for entry in instance.files if entry.get("path")]
+    if paths:
+        storage = recording_storage()
+        transaction.on_commit(lambda: [storage.delete(path) for path in paths])

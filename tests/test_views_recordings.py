@@ -369,3 +369,18 @@ def test_writes_need_the_csrf_token(rep, conversation):
     assert response.status_code == 403
     recording.refresh_from_db()
     assert recording.state == Recording.State.QUEUED
+
+
+@needs_audio_tools
+def test_erasing_a_conversation_with_a_waiting_recording_deletes_its_audio(
+    conversation, files, recording_store, django_capture_on_commit_callbacks
+):
+    services.recording_start(
+        conversation=conversation, files=[upload(files["stereo"])], words=False
+    )
+    assert len(stored_files(recording_store)) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Conversation.objects.filter(pk=conversation.pk).delete()
+
+    assert stored_files(recording_store) == []

@@ -23,6 +23,7 @@ from conversations.recording_forms import RecordingUploadForm, SideForm
 from conversations.recordings.analyse import MONO_MESSAGE
 from conversations.recordings.errors import RecordingError
 from conversations.tasks import recording_check_stale
+from conversations.transcripts import TranscriptError
 from salesheart.http import AuthenticatedHttpRequest
 from salesheart.models import User
 
@@ -163,6 +164,8 @@ def recording_choose(request: AuthenticatedHttpRequest, pk: int, recording: int)
             services.recording_choose(recording=job, rep_sides=form.chosen)
         except ValidationError as error:
             form.add_error(None, error)
+        except TranscriptError as error:
+            form.add_error(None, error.message)
         else:
             messages.success(request, "Measured from the recording. The audio is deleted.")
             return redirect(_done_url(job))
