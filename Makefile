@@ -19,6 +19,7 @@ run: ## Install, migrate, load the demo organisation and serve it on 127.0.0.1:$
 	@echo "Preparing the database and the demo organisation..."
 	@$(BIN)/python manage.py migrate --noinput -v0
 	@$(BIN)/python manage.py demo -v0
+	@WATCH_PID=$$PPID bash scripts/worker.sh &  # background jobs (recordings); stops with make
 	@DJANGO_RUNSERVER_HIDE_WARNING=true $(BIN)/python manage.py serve_demo $(HOST):$(PORT)
 
 test: setup browser ## The whole suite: unit, integration and browser tests (SQLite, or DATABASE_URL)
@@ -31,7 +32,7 @@ $(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 12) else f"SalesHeart needs Python 3.12 or newer; {sys.executable} is {v.major}.{v.minor}. Run with PYTHON=python3.13 (or install one).")'
 	@echo "Installing SalesHeart into $(VENV) from $(LOCK) (a minute or two the first time)..."
 	@$(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --require-hashes --only-binary :all: -r $(LOCK)
+	@$(BIN)/python -m pip install --quiet --require-hashes --prefer-binary -r $(LOCK)
 	@$(BIN)/python -m pip install --quiet --no-deps --editable .
 	@touch $(STAMP)
 
@@ -43,11 +44,12 @@ lock: ## Update requirements.lock (then `make setup` installs it; commit both fi
 	@.lock-venv/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
 	.lock-venv/bin/uv pip compile pyproject.toml --extra dev --universal \
 		--python-version $(LOCK_PYTHON) --generate-hashes --no-header --quiet \
-		--index-url https://pypi.org/simple --output-file $(LOCK)
+		--output-file $(LOCK)
 	@rm -rf .lock-venv
 
 browser: ## Chromium for the browser tests, from Debian's packages (no browser download)
 	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-audio-tools.sh
 
 lint: setup
 	$(BIN)/ruff check .

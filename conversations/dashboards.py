@@ -20,9 +20,9 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from conversations.metrics import per_hour
-from conversations.models import Conversation
+from conversations.models import MEASURED_SOURCES, Conversation
 
-MEASURED = (Conversation.Source.TRACKED, Conversation.Source.TRANSCRIPT)
+MEASURED = tuple(MEASURED_SOURCES)
 
 
 @dataclass(frozen=True)

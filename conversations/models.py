@@ -163,6 +163,7 @@ class Conversation(VersionedModel):
         ESTIMATED = "estimated", "Estimated"
         TRACKED = "tracked", "Tracked"
         TRANSCRIPT = "transcript", "Transcript"
+        RECORDING = "recording", "Recording"
 
     class CallType(models.TextChoices):
         """What the call was for: it picks the team's bands for the figures."""
@@ -329,7 +330,7 @@ class Conversation(VersionedModel):
 
     def refresh_estimated_figures(self) -> None:
         """Figures from the rep's own split, unless measured figures already exist."""
-        if self.figures_source in {self.Source.TRACKED, self.Source.TRANSCRIPT}:
+        if self.figures_source in MEASURED_SOURCES:
             return
         if not self.has_estimate or not self.duration_minutes:
             self.store_figures(None, "")
@@ -347,6 +348,14 @@ class Conversation(VersionedModel):
             ),
             self.Source.ESTIMATED,
         )
+
+
+# Figures from a timeline: they replace the rep's estimate and are not replaced by it.
+MEASURED_SOURCES = frozenset(
+    {Conversation.Source.TRACKED, Conversation.Source.TRANSCRIPT, Conversation.Source.RECORDING}
+)
+# Timelines whose lines carry words (deletable with the transcript text).
+WORD_SOURCES = (Conversation.Source.TRANSCRIPT, Conversation.Source.RECORDING)
 
 
 class PainPoint(VersionedModel):
@@ -421,6 +430,7 @@ class TalkSegment(models.Model):
         choices=[
             (Conversation.Source.TRACKED, "Tracked"),
             (Conversation.Source.TRANSCRIPT, "Transcript"),
+            (Conversation.Source.RECORDING, "Recording"),
         ],
     )
     kind = models.CharField(max_length=10, choices=Kind)
@@ -584,3 +594,62 @@ class TalkBand(models.Model):
                 errors[high] = "The upper end is below the lower end."
         if errors:
             raise ValidationError(errors)
+
+
+class Recording(models.Model):
+    """A job measuring an uploaded call recording. The audio is kept only while it runs.
+
+    `files` names the stored uploads (deleted when the job ends, fails or is cancelled);
+    `result` holds what was measured (spans and words, no audio) until the rep chooses
+    their side, then only the choice is kept, to offer it next time.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        RUNNING = "running", "Measuring"
+        READY = "ready", "Measured: choose your side"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Step(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        DECODING = "decoding", "Decoding the audio"
+        FINDING_SPEECH = "finding_speech", "Finding who speaks when"
+        TRANSCRIBING = "transcribing", "Transcribing the words"
+        DONE = "done", "Done"
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="recordings"
+    )
+    state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
+    step = models.CharField(max_length=16, choices=Step, default=Step.QUEUED)
+    progress = models.FloatField(default=0.0)
+    message = models.TextField(blank=True)
+    words = models.BooleanField(default=True)
+    files = models.JSONField(default=list, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    layout = models.CharField(max_length=10, blank=True)
+    rep_sides = models.JSONField(default=list, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Recording {self.pk} of {self.conversation_id} ({self.state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in {self.State.QUEUED, self.State.RUNNING}
+
+    @property
+    def percent(self) -> int:
+        return round(100 * max(0.0, min(self.progress, 1.0)))
+
+    @property
+    def filenames(self) -> str:
+        return ", ".join(entry["name"] for entry in self.files) if self.files else ""

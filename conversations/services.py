@@ -7,9 +7,11 @@ conversation.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -19,10 +21,13 @@ from django.utils import timezone
 from conversations.metrics import REP_KINDS, Segment, figures_from_segments
 from conversations.models import (
     FIGURE_FIELDS,
+    MEASURED_SOURCES,
+    WORD_SOURCES,
     Conversation,
     Customer,
     PainPoint,
     ProductTalk,
+    Recording,
     TalkBand,
     TalkSegment,
     Transcript,
@@ -251,10 +256,7 @@ def conversation_refresh_figures(*, conversation: Conversation) -> Conversation:
     """Store figures from the timeline when there is one, else from the rep's estimate."""
     segments = list(conversation.segments.all())
     if not segments:
-        if conversation.figures_source in {
-            Conversation.Source.TRACKED,
-            Conversation.Source.TRANSCRIPT,
-        }:
+        if conversation.figures_source in MEASURED_SOURCES:
             conversation.figures_source = ""
         conversation.pain_point_count = conversation.pain_points.count()
         conversation.refresh_estimated_figures()
@@ -507,9 +509,9 @@ def transcript_delete_raw(*, transcript: Transcript, words_too: bool = False) ->
         fields.append("notes")
     transcript.save(update_fields=fields)
     if words_too:
-        transcript.of_conversation.segments.filter(source=Conversation.Source.TRANSCRIPT).exclude(
+        transcript.of_conversation.segments.filter(source__in=WORD_SOURCES).exclude(text="").update(
             text=""
-        ).update(text="")
+        )
     return transcript
 
 
@@ -521,3 +523,175 @@ def team_bands_save(*, team: Team, bands: dict[str, dict[str, float]]) -> list[T
         band, _ = TalkBand.objects.update_or_create(team=team, call_type=call_type, defaults=values)
         saved.append(band)
     return saved
+
+
+def _vtt_time(seconds: float) -> str:
+    millis = round(max(seconds, 0.0) * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+
+
+def _vtt_safe(text: str) -> str:
+    # File names and recognised words must not be read as WebVTT markup or cue timings.
+    return " ".join(text.replace("-->", "→").replace("<", "‹").replace(">", "›").split())
+
+
+def recording_labels(result: dict) -> list[str]:
+    """Each side's speaker name on the timeline: as the file says, made unique."""
+    labels: list[str] = []
+    for side in result["sides"]:
+        base = _vtt_safe(side["label"])[:100] or "Speaker"
+        label, number = base, 2
+        while label in labels:
+            label, number = f"{base} ({number})", number + 1
+        labels.append(label)
+    return labels
+
+
+def recording_webvtt(result: dict) -> str:
+    """The measured lines as a WebVTT transcript, so they take the transcript path."""
+    cues = sorted(
+        (start, end, label, text)
+        for label, side in zip(recording_labels(result), result["sides"], strict=True)
+        for start, end, text in side["lines"] or []
+    )
+    blocks = ["WEBVTT"]
+    for start, end, label, text in cues:
+        blocks.append(
+            f"{_vtt_time(start)} --> {_vtt_time(end)}\n<v {label}>{_vtt_safe(text) or '…'}"
+        )
+    return "\n\n".join(blocks) + "\n"
+
+
+@transaction.atomic
+def recording_apply(
+    *, conversation: Conversation, result: dict, rep_sides: Iterable[int], filename: str = ""
+) -> Conversation:
+    """A measured recording becomes the conversation's timeline, labelled "recording".
+
+    With words, the lines go through the transcript path (classification, re-tag, pain
+    points, deletable text) as a WebVTT transcript. Without words, each side's speech
+    becomes customer talk or rep talk ("other": without words, nothing says what the
+    rep's talk did), which still gives the listening ratio and the timing figures.
+    """
+    sides = result["sides"]
+    chosen = sorted({index for index in rep_sides if 0 <= index < len(sides)})
+    if not chosen:
+        raise ValidationError("Choose which side is yours (the selling side).", code="no_rep_side")
+    if len(chosen) == len(sides):
+        raise ValidationError("Leave at least one side for the customer.", code="no_customer_side")
+    labels = recording_labels(result)
+    if all(side["lines"] is not None for side in sides):
+        transcript = transcript_add(
+            conversation=conversation, text=recording_webvtt(result), filename=filename
+        )
+        transcript_analyse(transcript=transcript, rep_speakers=[labels[i] for i in chosen])
+        conversation.segments.update(source=Conversation.Source.RECORDING)
+        return conversation_refresh_figures(conversation=conversation)
+    lock_conversation(conversation)
+    # An older transcript's words would no longer match the timeline.
+    Transcript.objects.filter(conversation=conversation).delete()
+    conversation.segments.all().delete()
+    spans = sorted(
+        (start, end, index) for index, side in enumerate(sides) for start, end in side["spans"]
+    )
+    TalkSegment.objects.bulk_create(
+        TalkSegment(
+            conversation=conversation,
+            source=Conversation.Source.RECORDING,
+            kind=TalkSegment.Kind.OTHER if index in chosen else TalkSegment.Kind.CUSTOMER,
+            start=start,
+            end=end,
+            speaker=labels[index],
+            position=position,
+        )
+        for position, (start, end, index) in enumerate(spans)
+    )
+    return conversation_refresh_figures(conversation=conversation)
+
+
+def recording_check_upload(*, files: list, max_bytes: int) -> None:
+    """Refuse, before anything is stored, what can never be measured (RecordingError)."""
+    from conversations.recordings.analyse import MONO_MESSAGE, check_size
+    from conversations.recordings.decode import probe_channels
+    from conversations.recordings.errors import RecordingError
+
+    if not files:
+        raise RecordingError("no_file", "Choose the recording to upload.")
+    if len(files) > MAX_RECORDING_FILES:
+        raise RecordingError(
+            "too_many", f"Upload at most {MAX_RECORDING_FILES} files, one per participant."
+        )
+    check_size(sum(upload.size for upload in files), max_bytes=max_bytes)
+    channels = [probe_channels(upload) for upload in files]
+    if len(files) == 1 and channels[0] < 2:
+        raise RecordingError("mono", MONO_MESSAGE)
+
+
+MAX_RECORDING_FILES = 12
+
+
+def recording_start(*, conversation: Conversation, files: list, words: bool) -> Recording:
+    """Store the uploads and queue the measuring job (which receives only the row's id)."""
+    from conversations.tasks import measure_recording, recording_storage
+
+    storage = recording_storage()
+    folder = uuid.uuid4().hex
+    stored = []
+    try:
+        for index, upload in enumerate(files):
+            suffix = Path(upload.name).suffix.lower()[:10]
+            stored.append(
+                {
+                    "name": upload.name[:255],
+                    "path": storage.save(f"{folder}/{index}{suffix}", upload),
+                }
+            )
+        with transaction.atomic():
+            recording = Recording.objects.create(
+                conversation=conversation, files=stored, words=words
+            )
+            transaction.on_commit(lambda: measure_recording.enqueue(recording.pk))
+    except BaseException:
+        for entry in stored:
+            storage.delete(entry["path"])
+        raise
+    return recording
+
+
+@transaction.atomic
+def recording_cancel(*, recording: Recording) -> Recording:
+    from conversations.tasks import delete_files
+
+    locked = Recording.objects.select_for_update().get(pk=recording.pk)
+    if locked.state in {Recording.State.QUEUED, Recording.State.RUNNING, Recording.State.READY}:
+        delete_files(locked)
+        locked.state = Recording.State.CANCELLED
+        locked.result = None
+        locked.finished_at = timezone.now()
+        locked.save()
+    return locked
+
+
+@transaction.atomic
+def recording_choose(*, recording: Recording, rep_sides: Iterable[int]) -> Recording:
+    """The rep's side is chosen: the measured timeline becomes the conversation's."""
+    locked = Recording.objects.select_for_update().get(pk=recording.pk)
+    if locked.state != Recording.State.READY or not locked.result:
+        raise ValidationError(
+            "This recording was already applied or cancelled. Reload the page.", code="not_ready"
+        )
+    rep_sides = list(rep_sides)
+    recording_apply(
+        conversation=locked.conversation,
+        result=locked.result,
+        rep_sides=rep_sides,
+        filename=locked.filenames,
+    )
+    locked.rep_sides = sorted(set(rep_sides))
+    locked.state = Recording.State.DONE
+    # The words now live in the transcript (deletable there); nothing else is kept.
+    locked.result = None
+    locked.save()
+    return locked

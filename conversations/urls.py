@@ -8,6 +8,7 @@ from conversations.views import (
     customers,
     dashboards,
     log,
+    recordings,
     tracker,
     transcripts,
 )
@@ -35,6 +36,22 @@ urlpatterns = [
     path("<int:pk>/track/", tracker.tracker, name="tracker"),
     path("<int:pk>/track/save/", tracker.tracker_save, name="tracker_save"),
     path("<int:pk>/transcript/", transcripts.transcript_import, name="transcript_import"),
+    path("<int:pk>/recording/", recordings.recording_upload, name="recording_upload"),
+    path(
+        "<int:pk>/recordings/<int:recording>/",
+        recordings.recording_progress,
+        name="recording_progress",
+    ),
+    path(
+        "<int:pk>/recordings/<int:recording>/side/",
+        recordings.recording_choose,
+        name="recording_choose",
+    ),
+    path(
+        "<int:pk>/recordings/<int:recording>/cancel/",
+        recordings.recording_cancel,
+        name="recording_cancel",
+    ),
     path(
         "<int:pk>/transcript/speakers/",
         transcripts.transcript_speakers,

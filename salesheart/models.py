@@ -45,6 +45,12 @@ class Team(models.Model):
         "Empty: the organisation's time zone (TIME_ZONE).",
     )
 
+    recording_words = models.BooleanField(
+        "transcribe the words of call recordings",
+        default=True,
+        help_text="Off: recordings give timing figures only; no words are kept.",
+    )
+
     class Meta:
         ordering = ["name"]
 

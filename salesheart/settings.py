@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "axes",
+    "django_tasks_db",
 ]
 FORM_RENDERER = "salesheart.forms.FormRenderer"
 
@@ -219,6 +220,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded call recordings, only until they are measured. A worker on another host
+    # needs the same files: point this at a shared object store there (README).
+    "recordings": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": Path(os.environ.get("RECORDINGS_ROOT", BASE_DIR / "media" / "recordings"))
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -301,3 +310,26 @@ LOGGING = {
 # A pasted transcript may be 2 MB of text (more in bytes when it is not ASCII).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CSRF_FAILURE_VIEW = "salesheart.views.csrf_failure"
+
+# Background jobs (measuring recordings). "db": jobs in the database, run by
+# `manage.py db_worker` (no other service needed); "rq": Redis at REDIS_URL, run by
+# `manage.py rqworker`; "immediate": inside the request (tests, trials).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "db")
+if TASKS_BACKEND == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASKS_BACKEND == "rq":
+    # Redis queues for when one machine is not enough: workers on any host that reaches
+    # Redis, the database and STORAGES["recordings"].
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+else:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be db, rq or immediate, not {TASKS_BACKEND!r}")
+
+# Recordings: the largest upload and the longest call measured; words on by default.
+RECORDING_MAX_BYTES = envint("RECORDING_MAX_MB", 200) * 1_000_000
+RECORDING_MAX_SECONDS = envint("RECORDING_MAX_MINUTES", 120) * 60
+# A running job whose worker has not been heard of for this long died: retried once, then failed.
+RECORDING_STALE_SECONDS = envint("RECORDING_STALE_SECONDS", 300)

@@ -44,6 +44,7 @@ from conversations.models import (
     Customer,
     PainPoint,
     ProductTalk,
+    Recording,
     TalkSegment,
     Transcript,
 )
@@ -96,6 +97,7 @@ class Scenario:
     proposal: ProductTalk
     segment: TalkSegment
     transcript: Transcript
+    recording: Recording
     gone: Conversation
     note: CoachingNote
     exercise: Exercise
@@ -114,6 +116,7 @@ class Scenario:
             self.proposal,
             self.segment,
             self.transcript,
+            self.recording,
             self.gone,
             self.note,
             self.exercise,
@@ -172,6 +175,21 @@ def build_scenario() -> Scenario:
         proposal=conversation.product_talks.get(),
         segment=conversation.segments.order_by("position").first(),
         transcript=transcript,
+        # Measured, waiting for Rita's side: every recording page has something to show.
+        recording=Recording.objects.create(
+            conversation=conversation,
+            state=Recording.State.READY,
+            layout="stereo",
+            files=[{"name": "call.mp3"}],
+            result={
+                "layout": "stereo",
+                "seconds": 20.0,
+                "sides": [
+                    {"label": "Left channel", "spans": [[1.0, 5.0]], "talk": 4.0, "lines": None},
+                    {"label": "Right channel", "spans": [[6.0, 15.0]], "talk": 9.0, "lines": None},
+                ],
+            },
+        ),
         gone=gone,
         note=note,
         exercise=exercise,
@@ -383,6 +401,16 @@ EXPECTED: dict[str, Entry] = {
     "conversations:transcript_discard": on_conversation(NOT_ALLOWED, rita_writes(302)),
     "conversations:transcript_timeline": on_conversation(rita_writes(200), NOT_ALLOWED),
     "conversations:transcript_delete_raw": on_conversation(rita_writes(200), rita_writes(302)),
+    "conversations:recording_upload": on_conversation(rita_writes(200), rita_writes(200)),
+    "conversations:recording_progress": on_item(
+        "recording", "recording", rita_writes(200), NOT_ALLOWED
+    ),
+    "conversations:recording_choose": on_item(
+        "recording", "recording", NOT_ALLOWED, rita_writes(200)
+    ),
+    "conversations:recording_cancel": on_item(
+        "recording", "recording", NOT_ALLOWED, rita_writes(302)
+    ),
     "conversations:segment_retag": on_item("segment", "segment", NOT_ALLOWED, rita_writes(302)),
     "conversations:segment_mark_pain": on_item("segment", "segment", NOT_ALLOWED, rita_writes(302)),
     # Her manager and tess coach; she reads the notes but writes none on her own conversation.

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.db.models import Avg
 from django.utils import timezone
 
-from conversations.models import Conversation
+from conversations.models import Conversation, Recording
 from salesheart.management.commands.demo import DEMO_PASSWORD
 from salesheart.models import Team, User
 from tests.rule import breaches_of_the_rule
@@ -142,3 +142,14 @@ def test_demo_conversations_happen_on_weekdays_in_office_hours_where_the_rep_wor
         assert 9 <= local.hour < 17, conversation
         if conversation.status == Conversation.Status.LOGGED:
             assert conversation.occurred_at < timezone.now()
+
+
+def test_the_demo_shows_a_conversation_measured_from_a_recording(db):
+    run_demo()
+
+    recorded = Conversation.objects.filter(figures_source=Conversation.Source.RECORDING)
+    assert recorded.exists()
+    conversation = recorded.first()
+    assert conversation.recordings.get().state == Recording.State.DONE
+    assert conversation.segments.filter(kind="pitch").exists()
+    assert conversation.diagnosed_first is not None

@@ -269,6 +269,10 @@ NOT_EDITS = {
     "conversations:segment_retag": "one click on one line: the last click is what is shown",
     # Not versioned yet: two managers saving the same team's bands at once, the last wins.
     "conversations:team_bands": "team settings that only the team's managers change",
+    "conversations:recording_upload": "creates a job (the audio is never edited)",
+    "conversations:recording_progress": "a page that polls a job",
+    "conversations:recording_choose": "which side sells, once per job (locked: no second)",
+    "conversations:recording_cancel": "stops a job and deletes its audio; nothing typed",
 }
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from conversations import services
 from conversations.access import get_conversation_for_user
-from conversations.models import Conversation
+from conversations.models import MEASURED_SOURCES, Conversation
 from salesheart.http import AuthenticatedHttpRequest
 from salesheart.models import Team
 from salesheart.untrusted import NotJson, UnreadableJson, read_json
@@ -82,10 +82,7 @@ def tracker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # A rep without a team still gets the product's default band.
     team = conversation.rep.team or Team()
     low, high = team.listening_band
-    replaces = conversation.figures_source in {
-        Conversation.Source.TRACKED,
-        Conversation.Source.TRANSCRIPT,
-    }
+    replaces = conversation.figures_source in MEASURED_SOURCES
     return render(
         request,
         "conversations/tracker.html",

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from conversations import services
 from conversations.access import get_conversation_for_user
-from conversations.models import Conversation, TalkSegment, Transcript
+from conversations.models import WORD_SOURCES, Conversation, TalkSegment, Transcript
 from conversations.templatetags.talk import percent
 from conversations.transcript_forms import SpeakersForm, TranscriptImportForm
 from conversations.transcripts import TranscriptError, parse_transcript
@@ -94,7 +94,7 @@ def _dress(
     estimated = transcript is not None and not transcript.timed
     kept_kinds = kept_kinds or {}
     for segment in segments:
-        from_text = segment.source == Conversation.Source.TRANSCRIPT
+        from_text = segment.source in WORD_SOURCES
         segment.clock = _clock(segment.start, estimated=estimated and from_text)
         segment.iso_offset = f"PT{segment.start:.3f}S"
         segment.chosen_kind = kept_kinds.get(segment.pk, segment.kind)
@@ -352,8 +352,7 @@ def transcript_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             "segments": _dress(segments, transcript, _kept_retag(request, conversation)),
             "rows": _with_notes(segments, transcript),
             "words_left": any(
-                segment.text and segment.source == Conversation.Source.TRANSCRIPT
-                for segment in segments
+                segment.text and segment.source in WORD_SOURCES for segment in segments
             ),
             "kind_choices": REP_KIND_CHOICES,
             "nav": "conversations",
@@ -457,9 +456,7 @@ def transcript_delete_raw(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             "so it can only be deleted afterwards.",
         )
         return redirect(_url("transcript_speakers", conversation))
-    words_left = conversation.segments.filter(source=Conversation.Source.TRANSCRIPT).exclude(
-        text=""
-    )
+    words_left = conversation.segments.filter(source__in=WORD_SOURCES).exclude(text="")
     if request.method == "POST":
         # A post without the choice (a page from before it existed) deletes the least.
         words_too = request.POST.get("scope") == "words"

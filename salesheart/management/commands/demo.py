@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from conversations import services
 from conversations.bands import DEFAULT_BANDS
-from conversations.models import Conversation, Customer, PainPoint
+from conversations.models import Conversation, Customer, PainPoint, Recording
+from conversations.transcripts import parse_transcript
 from reflections.demo import build_demo
 from salesheart.models import Team, User
 
@@ -474,6 +475,63 @@ class Command(BaseCommand):
         )
         services.transcript_analyse(transcript=transcript, rep_speakers=[rep.get_full_name()])
         first_customer_line = call.segments.filter(kind="customer", text__contains="re-key")[0]
+        services.segment_mark_pain(segment=first_customer_line)
+        believe(call, rng)
+        services.conversation_finish(conversation=call)
+
+        self.recorded(rep, profile, rng, customers[1], now, pitches_early)
+
+    def recorded(
+        self,
+        rep: User,
+        profile: RepProfile,
+        rng: random.Random,
+        customer: Customer,
+        now,
+        pitches_early: bool,
+    ) -> None:
+        """A dialer's stereo recording, as the background job leaves it once measured
+        (the rep on the left channel): the demo needs no audio or worker to show one."""
+        call = services.conversation_start(
+            rep=rep,
+            customer=customer,
+            occurred_at=working_time(
+                weekday_on_or_before(timezone.localdate(now) - timedelta(days=3)), 14
+            ),
+            channel=Conversation.Channel.PHONE,
+            purpose="Discovery call (dialer recording)",
+        )
+        cues = parse_transcript(
+            demo_transcript(
+                rep.get_full_name(), customer.name, profile.call, pitches_early=pitches_early
+            )
+        ).cues
+        sides = []
+        for label, speaker in (
+            ("Left channel", rep.get_full_name()),
+            ("Right channel", customer.name),
+        ):
+            lines = [[cue.start, cue.end, cue.text] for cue in cues if cue.speaker == speaker]
+            sides.append(
+                {
+                    "label": label,
+                    "spans": [[start, end] for start, end, _text in lines],
+                    "talk": round(sum(end - start for start, end, _text in lines), 2),
+                    "lines": lines,
+                }
+            )
+        result = {"layout": "stereo", "seconds": cues[-1].end, "sides": sides}
+        recording = Recording.objects.create(
+            conversation=call,
+            state=Recording.State.READY,
+            step=Recording.Step.DONE,
+            progress=1.0,
+            files=[{"name": "dialer-call-stereo.mp3"}],
+            result=result,
+            layout="stereo",
+        )
+        services.recording_choose(recording=recording, rep_sides=[0])
+        first_customer_line = call.segments.filter(kind="customer").order_by("start")[1]
         services.segment_mark_pain(segment=first_customer_line)
         believe(call, rng)
         services.conversation_finish(conversation=call)
