@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect
 
 from conversations import services
 from conversations.models import Conversation
-from salesheart.management.commands.demo import demo_transcript
+from salesheart.management.commands.demo import REPS, demo_transcript
 from tests.conftest import PASSWORD
 from tests.factories import add_pain_point, logged_conversation, make_customer, start_conversation
 
@@ -66,7 +66,7 @@ def test_after_mark_as_pain_point_the_focus_is_on_the_line_just_marked(
     conversation = start_conversation(rep, make_customer(rep, "Sam Patel"))
     transcript = services.transcript_add(
         conversation=conversation,
-        text=demo_transcript("Rita Osei", "Sam Patel", pitches_early=False),
+        text=demo_transcript("Rita Osei", "Sam Patel", REPS[0].call, pitches_early=False),
         filename="call.vtt",
     )
     services.transcript_analyse(transcript=transcript, rep_speakers=["Rita Osei"])
