@@ -11,6 +11,8 @@ case "${TASKS_BACKEND:-db}" in
     immediate) echo "TASKS_BACKEND=immediate runs jobs inside the request: no worker needed."; exit 0 ;;
     *) echo "Unknown TASKS_BACKEND=${TASKS_BACKEND}" >&2; exit 1 ;;
 esac
+# Jobs a killed worker left "running" are queued again (or failed) before this one starts.
+"$BIN/python" manage.py recordings_sweep
 if [ -z "${WATCH_PID:-}" ]; then
     exec "${command[@]}"
 fi

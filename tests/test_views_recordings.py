@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -384,3 +387,42 @@ def test_erasing_a_conversation_with_a_waiting_recording_deletes_its_audio(
         Conversation.objects.filter(pk=conversation.pk).delete()
 
     assert stored_files(recording_store) == []
+
+
+@needs_audio_tools
+def test_the_sweep_retries_or_fails_quiet_jobs_nobody_looks_at_and_deletes_their_audio(
+    conversation, files, recording_store
+):
+    long_ago = timezone.now() - timedelta(hours=1)
+    retried, failed, alive = (
+        services.recording_start(
+            conversation=conversation, files=[upload(files["stereo"])], words=False
+        )
+        for _ in range(3)
+    )
+    Recording.objects.filter(pk=retried.pk).update(
+        state=Recording.State.RUNNING, attempts=1, heartbeat_at=long_ago
+    )
+    Recording.objects.filter(pk=failed.pk).update(
+        state=Recording.State.RUNNING, attempts=2, heartbeat_at=long_ago
+    )
+    Recording.objects.filter(pk=alive.pk).update(
+        state=Recording.State.RUNNING, attempts=1, heartbeat_at=timezone.now()
+    )
+    out = io.StringIO()
+
+    call_command("recordings_sweep", stdout=out)
+
+    states = dict(Recording.objects.values_list("pk", "state"))
+    assert states == {
+        retried.pk: Recording.State.QUEUED,
+        failed.pk: Recording.State.FAILED,
+        alive.pk: Recording.State.RUNNING,
+    }
+    assert Recording.objects.get(pk=failed.pk).message == CRASHED
+    kept = {path.parent.name for path in stored_files(recording_store)}
+    assert kept == {
+        Path(retried.files[0]["path"]).parent.name,
+        Path(alive.files[0]["path"]).parent.name,
+    }
+    assert out.getvalue().strip() == "Queued again: 1; failed: 1."
