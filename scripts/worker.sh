@@ -12,7 +12,7 @@ case "${TASKS_BACKEND:-db}" in
     *) echo "Unknown TASKS_BACKEND=${TASKS_BACKEND}" >&2; exit 1 ;;
 esac
 # Jobs a killed worker left "running" are queued again (or failed) before this one starts.
-"$BIN/python" manage.py recordings_sweep
+"$BIN/python" manage.py recordings_sweep -v0
 if [ -z "${WATCH_PID:-}" ]; then
     exec "${command[@]}"
 fi

@@ -32,7 +32,8 @@ class Command(BaseCommand):
             state = recording_check_stale(recording).state
             if state in outcomes:
                 outcomes[state] += 1
-        self.stdout.write(
-            f"Queued again: {outcomes[Recording.State.QUEUED]}; "
-            f"failed: {outcomes[Recording.State.FAILED]}."
-        )
+        if options["verbosity"]:
+            self.stdout.write(
+                f"Queued again: {outcomes[Recording.State.QUEUED]}; "
+                f"failed: {outcomes[Recording.State.FAILED]}."
+            )
