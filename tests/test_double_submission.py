@@ -8,10 +8,12 @@ fails test_the_audit_lists_every_url_once until someone decides which it is.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sys
 import threading
+import wave
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -20,6 +22,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import close_old_connections, connection
 from django.test import Client
 from django.urls import resolve, reverse
@@ -30,6 +33,7 @@ from conversations.models import (
     CoachingNote,
     Conversation,
     Customer,
+    Recording,
     TalkSegment,
     Transcript,
 )
@@ -38,6 +42,7 @@ from salesheart import idempotency
 from salesheart.idempotency import ALREADY_SAVED, FIELD_NAME
 from salesheart.models import User
 from tests.factories import add_pain_point, logged_conversation, make_customer, start_conversation
+from tests.recording_helpers import private_recording_store
 from tests.reflections_factories import assign_one, in_days, make_exercise, make_scenario, reach
 from tests.test_access_matrix import app_urls
 from tests.test_views_conversation_start import as_input, start_data
@@ -59,7 +64,9 @@ class People:
 
 
 @pytest.fixture
-def people(rep, manager, trainer) -> People:
+def people(rep, manager, trainer, settings, tmp_path) -> People:
+    # An uploaded recording waits in this test's own folder, never in the project's.
+    private_recording_store(settings, tmp_path)
     return People(rep, manager, trainer)
 
 
@@ -185,6 +192,30 @@ def new_transcript(p: People) -> Case:
     )
 
 
+def stereo_wav() -> SimpleUploadedFile:
+    """A second of stereo silence: enough for the upload's checks, which read the header."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(16_000)
+        out.writeframes(bytes(16_000 * 4))
+    return SimpleUploadedFile("call.wav", buffer.getvalue(), content_type="audio/wav")
+
+
+def new_recording(p: People) -> Case:
+    """A second click would store the audio again and measure it twice."""
+    conversation = start_conversation(p.rep)
+    url = reverse("conversations:recording_upload", args=[conversation.pk])
+    return Case(
+        p.rep,
+        url,
+        url,
+        {"files": stereo_wav(), "consent": "on", "words": "on"},
+        lambda: pks(Recording.objects.filter(conversation=conversation)),
+    )
+
+
 def new_exercise(p: People) -> Case:
     url = reverse("reflections:exercise_create")
     data = {"kind": "reflection", "title": "Listen…", "instructions": "Only ask questions."}
@@ -208,6 +239,7 @@ TOKENED: dict[str, Callable[[People], Case]] = {
     "conversations:proposal_add": new_proposal,
     "conversations:coaching_note_add": new_coaching_note,
     "conversations:transcript_import": new_transcript,
+    "conversations:recording_upload": new_recording,
     "reflections:exercise_create": new_exercise,
     "reflections:assign": new_assignment,
 }
@@ -403,6 +435,7 @@ NOT_A_CREATE = {
     "conversations:rep_export": "reads",
     "conversations:tracker": "reads",
     "conversations:transcript_timeline": "reads",
+    "conversations:recording_progress": "reads (and re-queues a job whose worker went quiet)",
     "reflections:training_dashboard": "reads",
     "reflections:exercise_list": "reads",
     "reflections:my_assignments": "reads",
@@ -427,6 +460,8 @@ NOT_A_CREATE = {
     "conversations:proposal_delete": "removes",
     "conversations:transcript_delete_raw": "empties the text once",
     "conversations:transcript_discard": "drops the waiting upload once",
+    "conversations:recording_choose": "the job is locked; a job already applied refuses",
+    "conversations:recording_cancel": "the job is locked; a cancelled job stays cancelled",
     "reflections:exercise_archive": "sets or clears the archive date",
 }
 

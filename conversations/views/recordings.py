@@ -25,6 +25,7 @@ from conversations.recordings.errors import RecordingError
 from conversations.tasks import recording_check_stale
 from conversations.transcripts import TranscriptError
 from salesheart.http import AuthenticatedHttpRequest
+from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
 from salesheart.models import User
 
 UPLOAD_TEMPLATE = "conversations/recording_upload.html"
@@ -46,6 +47,9 @@ def recording_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     conversation = get_conversation_for_user(request.user, pk, write=True)
     team = conversation.rep.team
     mono = False
+    if request.method == "POST" and (first := earlier_submission(request)):
+        # A second click must not store the audio twice and start a second job.
+        return answer_repeat(request, first)
     if request.method == "POST":
         form = RecordingUploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -56,10 +60,16 @@ def recording_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                 mono = error.code == "mono"
                 form.add_error("files", error.message)
             else:
-                recording = services.recording_start(
-                    conversation=conversation, files=files, words=form.cleaned_data["words"]
+                started = submit_once(
+                    request,
+                    lambda: services.recording_start(
+                        conversation=conversation, files=files, words=form.cleaned_data["words"]
+                    ),
+                    url=_progress_url,
                 )
-                return redirect(_progress_url(recording))
+                if started.repeated:
+                    return answer_repeat(request, started.url)
+                return redirect(started.url)
     else:
         form = RecordingUploadForm(initial={"words": team.recording_words if team else True})
     return render(
