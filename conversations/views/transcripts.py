@@ -29,7 +29,7 @@ from conversations.templatetags.talk import percent
 from conversations.transcript_forms import SpeakersForm, TranscriptImportForm
 from conversations.transcripts import TranscriptError, parse_transcript
 from salesheart.http import AuthenticatedHttpRequest
-from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
+from salesheart.idempotency import create_once
 from salesheart.models import User
 from salesheart.pending import take_pending_post
 
@@ -137,32 +137,31 @@ def _with_notes(segments: list[TalkSegment], transcript: Transcript) -> list[Any
 # Import ------------------------------------------------------------------------------------
 
 
+def _transcript_add(conversation: Conversation, form: TranscriptImportForm) -> Transcript:
+    try:
+        return services.transcript_add(
+            conversation=conversation, text=form.transcript_text, filename=form.filename
+        )
+    except TranscriptError as error:
+        # Said beside the file or the box it came from.
+        raise ValidationError({form.source_field: error.message}) from error
+
+
 @require_http_methods(["GET", "POST"])
 def transcript_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
     existing, waiting = _both_of(conversation)
-    if request.method == "POST" and (first := earlier_submission(request)):
-        # Importing the same file again would undo a choice of speakers made since.
-        return answer_repeat(request, first)
     if request.method == "POST":
         form = TranscriptImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                saved = submit_once(
-                    request,
-                    lambda: services.transcript_add(
-                        conversation=conversation,
-                        text=form.transcript_text,
-                        filename=form.filename,
-                    ),
-                    url=lambda _: _url("transcript_speakers", conversation),
-                )
-            except TranscriptError as error:
-                form.add_error(form.source_field, error.message)
-            else:
-                if saved.repeated:
-                    return answer_repeat(request, saved.url)
-                return redirect(saved.url)
+        # A repeat is answered first: importing the same file again would undo a
+        # choice of speakers made since.
+        if answer := create_once(
+            request,
+            form,
+            create=lambda: _transcript_add(conversation, form),
+            url=lambda _: _url("transcript_speakers", conversation),
+        ):
+            return answer
     else:
         initial = {}
         # A paste sent after the session ran out comes back into the box after sign-in.

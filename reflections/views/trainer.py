@@ -28,12 +28,12 @@ from reflections.views.rep import assignment_context
 from salesheart.edits import (
     EditConflict,
     EditNotice,
-    EditTargetGone,
     gone_notice,
     gone_page,
+    save_edit_or_answer_conflict,
 )
 from salesheart.http import AuthenticatedHttpRequest, role_required
-from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
+from salesheart.idempotency import create_once
 from salesheart.untrusted import query_id
 
 WAITING_LIMIT = 20
@@ -118,15 +118,15 @@ def exercise_form_page(
 def exercise_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else restore_pending(request, request.path)
     form = ExerciseForm(data)
-    if request.method == "POST" and (first := earlier_submission(request)):
-        return answer_repeat(request, first)
-    if request.method == "POST" and form.is_valid():
-        form.instance.created_by = request.user
-        saved = submit_once(request, form.save, url=lambda _: reverse("reflections:exercise_list"))
-        if saved.repeated:
-            return answer_repeat(request, saved.url)
-        messages.success(request, f"“{form.instance.title}” is in the library.")
-        return redirect(saved.url)
+    form.instance.created_by = request.user
+    if answer := create_once(
+        request,
+        form,
+        create=form.save,
+        url=lambda _: reverse("reflections:exercise_list"),
+        success=lambda exercise: f"“{exercise.title}” is in the library.",
+    ):
+        return answer
     return exercise_form_page(request, form, None)
 
 
@@ -136,21 +136,21 @@ def exercise_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     exercise = get_exercise_for_trainer(request.user, pk)
     data = request.POST if request.method == "POST" else restore_pending(request, request.path)
     form = ExerciseEditForm(data, instance=exercise)
-    if request.method == "POST" and form.is_valid():
-        try:
-            form.save_edit(by=request.user)
-        except EditConflict as conflict:
-            notice = form.show_conflict(conflict, viewer=request.user)
-            return exercise_form_page(request, form, conflict.stored, notice)
-        except EditTargetGone:
-            return gone_page(
-                request,
-                gone_notice("This exercise", form),
-                back_url=reverse("reflections:exercise_list"),
-                back_label="Back to the library",
-            )
-        messages.success(request, f"“{exercise.title}” saved.")
-        return redirect("reflections:exercise_list")
+    if answer := save_edit_or_answer_conflict(
+        request,
+        form,
+        to="reflections:exercise_list",
+        success=lambda: f"“{exercise.title}” saved.",
+        gone=lambda: gone_page(
+            request,
+            gone_notice("This exercise", form),
+            back_url=reverse("reflections:exercise_list"),
+            back_label="Back to the library",
+        ),
+    ):
+        return answer
+    if form.notice:
+        return exercise_form_page(request, form, form.stored, form.notice)
     # A failed form has written its values onto the instance; show the saved title.
     saved = Exercise.objects.get(pk=exercise.pk)
     return exercise_form_page(request, form, saved)
@@ -189,32 +189,21 @@ def assign(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AssignForm(data, initial=initial)
     # Assigning twice makes nothing new anyway (one assignment per rep, exercise and
     # day), but the second answer would say "0 created"; the first one's stands.
-    if request.method == "POST" and (first := earlier_submission(request)):
-        return answer_repeat(request, first)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            saved = submit_once(
-                request,
-                lambda: services.exercise_assign(
-                    exercise=data["exercise"],
-                    trainer=request.user,
-                    reps=data["reps"],
-                    teams=data["teams"],
-                    due_on=data["due_on"],
-                    note=data["note"],
-                ),
-                url=lambda _: reverse("reflections:training_dashboard"),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            if saved.repeated:
-                return answer_repeat(request, saved.url)
-            result = saved.created
-            level = messages.SUCCESS if result.created else messages.WARNING
-            messages.add_message(request, level, f"{data['exercise']}: {result.summary}")
-            return redirect(saved.url)
+    if answer := create_once(
+        request,
+        form,
+        create=lambda: services.exercise_assign(
+            exercise=form.cleaned_data["exercise"],
+            trainer=request.user,
+            reps=form.cleaned_data["reps"],
+            teams=form.cleaned_data["teams"],
+            due_on=form.cleaned_data["due_on"],
+            note=form.cleaned_data["note"],
+        ),
+        url=lambda _: reverse("reflections:training_dashboard"),
+        then=lambda result: assigned(request, form.cleaned_data["exercise"], result),
+    ):
+        return answer
     last_write = Assignment.objects.filter(assigned_by=request.user).aggregate(
         at=Max("created_at")
     )["at"]
@@ -223,6 +212,15 @@ def assign(request: AuthenticatedHttpRequest) -> HttpResponse:
         "reflections/assign.html",
         {"form": form, "last_write": last_write, "nav": "training"},
     )
+
+
+def assigned(
+    request: AuthenticatedHttpRequest, exercise: Exercise, result: services.AssignResult
+) -> HttpResponse:
+    """Where assigning leads, saying how many were given (a warning when none were new)."""
+    level = messages.SUCCESS if result.created else messages.WARNING
+    messages.add_message(request, level, f"{exercise}: {result.summary}")
+    return redirect("reflections:training_dashboard")
 
 
 # Reviewing ----------------------------------------------------------------------
