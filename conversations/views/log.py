@@ -45,13 +45,20 @@ from salesheart.edits import (
 )
 from salesheart.http import AuthenticatedHttpRequest
 from salesheart.idempotency import create_once, earlier_submission
-from salesheart.pending import kept_path, posted_or_kept, take_pending_post
+from salesheart.pending import kept_post, posted_or_kept
 
 LOG_TEMPLATE = "conversations/log.html"
 DRAFT_FIELDS = [*LogForm.Meta.fields, "estimate_unit"]
 DRAFT_VALUE_LIMIT = 10 * TEXT_LIMIT
 # What saving the log writes: the form, the figures made from its split, the draft emptied.
 LOG_SAVED_FIELDS = [*LogForm.Meta.fields, *FIGURE_FIELDS, "draft_data"]
+# The forms on the log page, whose input kept over an expired session comes back on it.
+LOG_FORMS = (
+    "conversations:log",
+    "conversations:autosave",
+    "conversations:pain_point_add",
+    "conversations:proposal_add",
+)
 
 
 def log_url(conversation: Conversation, anchor: str = "") -> str:
@@ -157,20 +164,18 @@ def conversation_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         return save_log(request, conversation)
 
     forms: dict[str, Any] = {}
-    kept = kept_path(request)
-    if kept.startswith(f"/conversations/{conversation.pk}/") and kept.endswith("/edit/"):
+    item_edits = ("conversations:pain_point_edit", "conversations:proposal_edit")
+    if kept := kept_post(request, *item_edits, take=False, pk=conversation.pk):
         # An item edit kept over an expired session (sign-in comes back to this page
         # after an htmx post): its own page brings it back, with its version.
-        return redirect(kept)
-    pending = take_pending_post(request, f"/conversations/{conversation.pk}/")
-    if pending:
-        path, data = pending
-        if path.endswith("/pain-points/"):
-            forms["pain_form"] = PainPointForm(data)
-        elif path.endswith("/proposals/"):
-            forms["proposal_form"] = ProductTalkForm(data, conversation=conversation)
-        else:
-            forms["log_form"] = LogForm(data, instance=conversation)
+        return redirect(kept.url)
+    kept = kept_post(request, *LOG_FORMS, pk=conversation.pk)
+    if kept and kept.url_name == "conversations:pain_point_add":
+        forms["pain_form"] = PainPointForm(kept.data)
+    elif kept and kept.url_name == "conversations:proposal_add":
+        forms["proposal_form"] = ProductTalkForm(kept.data, conversation=conversation)
+    elif kept:
+        forms["log_form"] = LogForm(kept.data, instance=conversation)
     restored_at = None
     if "log_form" not in forms and conversation.draft_data:
         draft = dict(conversation.draft_data)

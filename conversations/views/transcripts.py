@@ -31,7 +31,7 @@ from conversations.transcripts import TranscriptError, parse_transcript
 from salesheart.http import AuthenticatedHttpRequest
 from salesheart.idempotency import create_once
 from salesheart.models import User
-from salesheart.pending import take_pending_post
+from salesheart.pending import kept_post
 
 IMPORT_TEMPLATE = "conversations/transcript_import.html"
 SPEAKERS_TEMPLATE = "conversations/transcript_speakers.html"
@@ -43,7 +43,6 @@ REP_KIND_CHOICES = [
     (TalkSegment.Kind.OTHER, "Other"),
 ]
 _BRACKETS = re.compile(r"\([^)]*\)")
-_RETAG_PATH = re.compile(r"/segments/(\d+)/kind/$")
 
 
 def _url(name: str, conversation: Conversation, anchor: str = "") -> str:
@@ -165,9 +164,8 @@ def transcript_import(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     else:
         initial = {}
         # A paste sent after the session ran out comes back into the box after sign-in.
-        pending = take_pending_post(request, _url("transcript_import", conversation))
-        if pending:
-            initial["text"] = pending[1].get("text", "")
+        if kept := kept_post(request, "conversations:transcript_import", pk=conversation.pk):
+            initial["text"] = kept.data.get("text", "")
         form = TranscriptImportForm(initial=initial)
     return render(
         request,
@@ -253,10 +251,10 @@ def transcript_speakers(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         messages.info(request, "Import a transcript first.")
         return redirect(_url("transcript_import", conversation))
     chosen = _likely_rep_speakers(transcript, conversation.rep)
-    if request.method == "GET":
-        pending = take_pending_post(request, _url("transcript_speakers", conversation))
-        if pending:
-            chosen = pending[1].getlist("rep_speakers")
+    if request.method == "GET" and (
+        kept := kept_post(request, "conversations:transcript_speakers", pk=conversation.pk)
+    ):
+        chosen = kept.data.getlist("rep_speakers")
     form = SpeakersForm(
         request.POST if request.method == "POST" else None,
         initial={"rep_speakers": chosen},
@@ -323,10 +321,9 @@ def _figures_context(conversation: Conversation) -> dict[str, Any]:
 def _kept_retag(request: AuthenticatedHttpRequest, conversation: Conversation) -> dict[int, str]:
     """A re-tag sent after the session ran out, shown chosen on its line to be sent again.
 
-    Taken here so it cannot turn up in another page's form under the same conversation."""
-    pending = take_pending_post(request, f"/conversations/{conversation.pk}/segments/")
-    match = pending and _RETAG_PATH.search(pending[0])
-    return {int(match[1]): pending[1].get("kind", "")} if match else {}
+    Any line of this conversation's: the page shows them all."""
+    kept = kept_post(request, "conversations:segment_retag", pk=conversation.pk)
+    return {kept.kwargs["segment"]: kept.data.get("kind", "")} if kept else {}
 
 
 @require_safe

@@ -23,7 +23,7 @@ from reflections.forms import (
 )
 from reflections.models import Assignment, Exercise, Review, State
 from reflections.selectors import completion, state_counts
-from reflections.views.common import PAGE_SIZE, restore_pending
+from reflections.views.common import PAGE_SIZE
 from reflections.views.rep import assignment_context
 from salesheart.edits import (
     EditConflict,
@@ -34,6 +34,7 @@ from salesheart.edits import (
 )
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.idempotency import create_once
+from salesheart.pending import posted_or_kept
 from salesheart.untrusted import query_id
 
 WAITING_LIMIT = 20
@@ -116,7 +117,7 @@ def exercise_form_page(
 @require_http_methods(["GET", "POST"])
 @role_required("trainer")
 def exercise_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    data = request.POST if request.method == "POST" else restore_pending(request, request.path)
+    data = posted_or_kept(request)
     form = ExerciseForm(data)
     form.instance.created_by = request.user
     if answer := create_once(
@@ -134,7 +135,7 @@ def exercise_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required("trainer")
 def exercise_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     exercise = get_exercise_for_trainer(request.user, pk)
-    data = request.POST if request.method == "POST" else restore_pending(request, request.path)
+    data = posted_or_kept(request)
     form = ExerciseEditForm(data, instance=exercise)
     if answer := save_edit_or_answer_conflict(
         request,
@@ -185,7 +186,7 @@ def assign(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {}
     if (exercise_id := query_id(request, "exercise")) is not None:
         initial["exercise"] = Exercise.objects.active().filter(pk=exercise_id).first()
-    data = request.POST if request.method == "POST" else restore_pending(request, request.path)
+    data = posted_or_kept(request)
     form = AssignForm(data, initial=initial)
     # Assigning twice makes nothing new anyway (one assignment per rep, exercise and
     # day), but the second answer would say "0 created"; the first one's stands.
@@ -230,7 +231,7 @@ def assigned(
 def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assignment = get_assignment_for_user(request.user, pk, write="trainer")
     reflection = assignment.reflection
-    data = request.POST if request.method == "POST" else restore_pending(request, request.path)
+    data = posted_or_kept(request)
     form = ReviewForm(data, initial={"version": reflection.version})
     notice = None
     if request.method == "POST" and form.is_valid():
