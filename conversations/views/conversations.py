@@ -48,7 +48,6 @@ def conversation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "drafts": mine.drafts().select_related("customer").order_by("occurred_at"),
         "query_string": query_without_page.urlencode(),
         "now": timezone.now(),
-        "nav": "conversations",
     }
     template = "conversations/list.html"
     if request.htmx and request.htmx.target == "results":
@@ -78,7 +77,6 @@ def conversation_start(request: AuthenticatedHttpRequest, planning: bool = False
             "form": form,
             "planning": planning,
             "last_write": request.user.conversations.aggregate(at=Max("created_at"))["at"],
-            "nav": "conversations",
         },
     )
 
@@ -235,12 +233,12 @@ def conversation_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         return render(
             request,
             "conversations/deleted.html",
-            {"conversation": conversation, "what": what, "nav": "conversations"},
+            {"conversation": conversation, "what": what},
         )
     return render(
         request,
         "conversations/confirm_delete.html",
-        {"conversation": conversation, "nav": "conversations"},
+        {"conversation": conversation},
     )
 
 

@@ -35,7 +35,7 @@ def customer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         .order_by("name", "company", "pk")
     )
     page = Paginator(customers, 25).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query, "nav": "customers"}
+    context = {"page": page, "query": query}
     template = "conversations/customer_list.html"
     if request.htmx and request.htmx.target == "customer-results":
         template += "#results"
@@ -59,7 +59,7 @@ def customer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "conversations/customer_form.html",
-        {"form": form, "last_write": last_write, "nav": "customers"},
+        {"form": form, "last_write": last_write},
     )
 
 
@@ -74,7 +74,6 @@ def customer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "customer": customer,
             "conversations": conversations,
             "can_edit": customer.rep_id == request.user.pk,
-            "nav": "customers",
         },
     )
 
@@ -105,7 +104,6 @@ def customer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "customer": customer,
             "last_write": customer.updated_at,
             "notice": form.notice,
-            "nav": "customers",
         },
         status=409 if form.notice else 200,
     )

@@ -100,7 +100,6 @@ def log_context(
         "pain_form": pain_form or PainPointForm(),
         "proposal_form": proposal_form or ProductTalkForm(conversation=conversation),
         "error": error,
-        "nav": "conversations",
         **extra,
     }
 

@@ -86,7 +86,6 @@ def recording_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "active": conversation.recordings.filter(
                 state__in=[Recording.State.QUEUED, Recording.State.RUNNING, Recording.State.READY]
             ).first(),
-            "nav": "conversations",
         },
     )
 
@@ -154,7 +153,7 @@ def recording_progress(request: AuthenticatedHttpRequest, pk: int, recording: in
         return HttpResponseClientRedirect(_progress_url(job))
     if job.state == Recording.State.DONE:
         return redirect(_done_url(job))
-    context = {"conversation": conversation, "recording": job, "nav": "conversations"}
+    context = {"conversation": conversation, "recording": job}
     if job.state == Recording.State.READY:
         labels = [side["label"] for side in job.result["sides"]]
         context["form"] = SideForm(labels=labels, stereo=job.layout == "stereo")
@@ -192,7 +191,6 @@ def recording_choose(request: AuthenticatedHttpRequest, pk: int, recording: int)
             "sides": _sides_preview(
                 job, [int(v) for v in request.POST.getlist("rep_sides") if v.isdigit()]
             ),
-            "nav": "conversations",
         },
     )
 

@@ -177,7 +177,6 @@ def transcript_import(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "pending": waiting,
             "has_tracked_timeline": existing is None
             and conversation.figures_source == Conversation.Source.TRACKED,
-            "nav": "conversations",
         },
     )
 
@@ -293,7 +292,6 @@ def transcript_speakers(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             "rows": list(zip(form["rep_speakers"], summaries, strict=True)),
             "carried": sum(summary.carried for summary in summaries),
             "skipped": skipped,
-            "nav": "conversations",
         },
     )
 
@@ -351,7 +349,6 @@ def transcript_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
                 segment.text and segment.source in WORD_SOURCES for segment in segments
             ),
             "kind_choices": REP_KIND_CHOICES,
-            "nav": "conversations",
         },
     )
 
@@ -477,6 +474,5 @@ def transcript_delete_raw(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             "confirm_delete": True,
             "words_left": words_left.exists(),
             "line_count": conversation.segments.count(),
-            "nav": "conversations",
         },
     )

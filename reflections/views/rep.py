@@ -44,7 +44,6 @@ def my_assignments(request: AuthenticatedHttpRequest) -> HttpResponse:
             "todo": list(mine.open().overdue_first()),
             "done": done[:DONE_LIMIT],
             "done_count": done.count(),
-            "nav": "assignments",
         },
     )
 
@@ -110,7 +109,6 @@ def rep_page(
             "form": form or ReflectionForm(assignment=assignment),
             "practice": practice,
             "share_url": share_url,
-            "nav": "assignments",
             **extra,
         },
         status=status,

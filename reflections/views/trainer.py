@@ -62,7 +62,6 @@ def training_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "by_team": completion(given, by="team", today=today),
         "by_exercise": completion(given, by="exercise", today=today),
         "today": today,
-        "nav": "training",
     }
     if request.htmx and request.htmx.target == "assignments":
         # The list lives in a partial shared with the other dashboard.
@@ -83,7 +82,6 @@ def exercise_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "active": [exercise for exercise in exercises if not exercise.is_archived],
             "archived": [exercise for exercise in exercises if exercise.is_archived],
-            "nav": "training",
         },
     )
 
@@ -108,7 +106,6 @@ def exercise_form_page(
             "assigned": exercise.assignments.count() if exercise else 0,
             "last_write": last_write,
             "notice": notice,
-            "nav": "training",
         },
         status=409 if notice else 200,
     )
@@ -211,7 +208,7 @@ def assign(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "reflections/assign.html",
-        {"form": form, "last_write": last_write, "nav": "training"},
+        {"form": form, "last_write": last_write},
     )
 
 
@@ -270,7 +267,6 @@ def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             **assignment_context(request, assignment),
             "form": form,
             "notice": notice,
-            "nav": "training",
         },
         status=409 if notice else 200,
     )
