@@ -17,21 +17,25 @@ there but is not a whole number is refused with a message: the form was mangled.
 
 Bookkeeping saves (figures recomputed, a draft autosaved, a state stamped) leave
 the version alone, so they never make a person's own open form look out of date.
+
+A view says "save this edit or answer the conflict" in one call,
+`save_edit_or_answer_conflict`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -129,6 +133,49 @@ class VersionedModel(models.Model):
 # The page's side ---------------------------------------------------------------------
 
 
+def save_edit_or_answer_conflict(
+    request: HttpRequest,
+    form: VersionedEditForm,
+    *,
+    to: Any,
+    gone: Callable[[], HttpResponse],
+    success: str | Callable[[], str] = "",
+    save: Callable[[], Any] | None = None,
+    in_place: Callable[[], HttpResponse] | None = None,
+) -> HttpResponse | None:
+    """The answer to an edit form's post once it is saved, or once what it edits is
+    found gone; None when the form is shown again (not a post, errors, or a conflict).
+
+    `save()` (by default the ModelForm's own `save_edit`) raises EditConflict when
+    someone saved first: the form then carries the stored version and `form.notice`
+    says what happened, with the stored row in `form.stored`; the view shows the form
+    again (409). EditTargetGone is answered by `gone()`, and a ValidationError goes on
+    the form. Saved: `success` is said and the answer is a redirect to `to` (what
+    `redirect()` takes), or `in_place()` for an htmx post.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        if save is None:
+            form.save_edit(by=request.user)
+        else:
+            save()
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    except EditConflict as conflict:
+        form.notice = form.show_conflict(conflict, viewer=request.user)
+        form.stored = conflict.stored
+        return None
+    except EditTargetGone:
+        return gone()
+    if in_place is not None and getattr(request, "htmx", False):
+        return in_place()
+    if text := success() if callable(success) else success:
+        messages.success(request, text)
+    return redirect(to)
+
+
 def is_plausible_version(text: str) -> bool:
     return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_VERSION
 
@@ -148,6 +195,10 @@ class VersionedEditForm(forms.Form):
         if isinstance(instance, VersionedModel) and instance.pk:
             self.initial.setdefault("version", instance.version)
         self.version_damaged = False
+        # Set when a save was refused because someone saved first: what to say, and
+        # the row as it is stored now (the page shows it beside what was typed).
+        self.notice: EditNotice | None = None
+        self.stored: VersionedModel | None = None
 
     def clean_version(self) -> int | None:
         text = self.cleaned_data["version"].strip()

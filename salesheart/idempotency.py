@@ -14,6 +14,8 @@ at once) creates nothing: it is answered with where the first one led.
   history; each new claim deletes the person's older ones, so the table stays small
   with no job to schedule (a person who stops posting leaves a day's worth behind).
 - Someone else's token means nothing to you: claims are looked up per person.
+
+A view says all of this in one call, `create_once`.
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -140,3 +144,54 @@ def answer_repeat(request: HttpRequest, url: str) -> HttpResponse:
     """A full page's answer to a repeated post: where the first one led, and why."""
     messages.info(request, ALREADY_SAVED)
     return redirect(url)
+
+
+def create_once[T](
+    request: AuthenticatedHttpRequest,
+    form: forms.BaseForm,
+    *,
+    create: Callable[[], T],
+    url: Callable[[T], str],
+    success: str | Callable[[T], str] = "",
+    then: Callable[[T], HttpResponse] | None = None,
+    in_place: Callable[[], HttpResponse] | None = None,
+    check: Callable[[], None] | None = None,
+) -> HttpResponse | None:
+    """The answer to a create form's post, the object made once however often it is
+    sent; None when there is nothing to answer yet (not a post, or the form has errors:
+    the view shows it again, with the same token).
+
+    - A repeat is answered before the form is checked again: the twin may have
+      changed what the form would now say (a file imported, an assignment given).
+    - `check()` runs after the form is valid and before anything is claimed, outside
+      the transaction (slow checks, such as reading an upload, hold no lock).
+    - A ValidationError from `check()` or `create()` goes on the form; nothing is saved
+      and the token stays unclaimed.
+    - Saved: `success` is said (a text, or made from what was created) and the answer
+      is `then(created)`, by default a redirect to `url(created)`.
+    - `in_place` answers an htmx post, saved or repeated alike: the page swaps in the
+      section again, as it did for the first post. Without htmx a repeat goes where
+      the first post led, saying why.
+    """
+    if request.method != "POST":
+        return None
+    htmx_answer = in_place if in_place is not None and getattr(request, "htmx", False) else None
+    if first := earlier_submission(request):
+        return htmx_answer() if htmx_answer else answer_repeat(request, first)
+    if not form.is_valid():
+        return None
+    try:
+        if check is not None:
+            check()
+        saved = submit_once(request, create, url=url)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    if htmx_answer:
+        return htmx_answer()
+    if saved.repeated:
+        return answer_repeat(request, saved.url)
+    created = cast(T, saved.created)
+    if text := success(created) if callable(success) else success:
+        messages.success(request, text)
+    return then(created) if then is not None else redirect(saved.url)

@@ -7,10 +7,16 @@ Only to them: on a shared computer the next person may be the one who signs in.
 Every form carries whose page it was (OWNER_FIELD, signed, written by our
 `{% csrf_token %}`); a post is kept only with that stamp, and a sign-in by
 anyone else throws it away unseen.
+
+Kept input is keyed by the URL it was sent to, as a URL name and its arguments
+(`resolve()`), never by a path or a piece of one, and one function brings it back:
+`kept_post(request, "conversations:log", pk=3)`. A prefix would hand a form for
+conversation 3 to conversation 31, or a neighbouring form's input to this one.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -19,6 +25,7 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import resolve_url
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -71,8 +78,11 @@ def keep_post(request: HttpRequest) -> None:
     }
     if sum(len(value) for values in data.values() for value in values) > MAX_KEPT_BYTES:
         return
+    match = request.resolver_match or resolve(request.path_info)
     request.session[SESSION_KEY] = {
         "path": request.path,
+        "url_name": match.view_name,
+        "kwargs": match.kwargs,
         "data": data,
         "owner": owner,
         "at": timezone.now().isoformat(),
@@ -91,42 +101,75 @@ def kept_for(request: HttpRequest, user: User | None = None) -> dict[str, Any] |
     return pending
 
 
-def kept_path(request: HttpRequest) -> str:
-    """Where the signed-in user's kept post was sent, or "" when nothing is kept for them."""
-    pending = kept_for(request)
-    return pending.get("path", "") if pending else ""
-
-
 def discard_others_kept_post(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     """At sign-in (user_logged_in): someone else's kept input goes, before any page shows it."""
     if request is not None and hasattr(request, "session"):
         kept_for(request, user)
 
 
-def take_pending_post(request: HttpRequest, path_prefix: str) -> tuple[str, QueryDict] | None:
-    """The kept post for a path under path_prefix, removed from the session once taken."""
-    pending = kept_for(request)
-    if not pending or not pending.get("path", "").startswith(path_prefix):
+@dataclass(frozen=True)
+class KeptPost:
+    """A post kept over an expired session: the URL it was sent to, and what it carried."""
+
+    url_name: str
+    kwargs: dict[str, Any]
+    data: QueryDict
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name, kwargs=self.kwargs)
+
+
+def _sent_to(pending: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """The URL name and arguments a kept post was sent to."""
+    if "url_name" in pending:
+        return pending["url_name"], pending.get("kwargs", {})
+    # Kept before posts were keyed by URL name: resolved from the path it was sent to.
+    try:
+        match = resolve(pending.get("path", ""))
+    except Resolver404:
         return None
-    del request.session[SESSION_KEY]
-    messages.warning(
-        request,
-        "You were signed out before that could be saved. Everything you typed is back "
-        "in the form: check it and save again.",
-    )
+    return match.view_name, match.kwargs
+
+
+def kept_post(
+    request: HttpRequest, *url_names: str, take: bool = True, **kwargs: Any
+) -> KeptPost | None:
+    """The signed-in user's kept post when it was sent to one of these URL names with
+    these arguments (each one given must match: `pk=3` never takes conversation 31's
+    post); taken out of the session (said on the page) unless `take` is False."""
+    pending = kept_for(request)
+    if not pending:
+        return None
+    sent_to = _sent_to(pending)
+    if sent_to is None:
+        return None
+    url_name, sent_kwargs = sent_to
+    if url_name not in url_names or any(
+        key not in sent_kwargs or sent_kwargs[key] != value for key, value in kwargs.items()
+    ):
+        return None
     data = QueryDict(mutable=True)
     for key, values in pending["data"].items():
         data.setlist(key, values)
-    return pending["path"], data
+    if take:
+        del request.session[SESSION_KEY]
+        messages.warning(
+            request,
+            "You were signed out before that could be saved. Everything you typed is back "
+            "in the form: check it and save again.",
+        )
+    return KeptPost(url_name, dict(sent_kwargs), data)
 
 
 def posted_or_kept(request: HttpRequest) -> QueryDict | None:
     """What was typed into the form of this page: posted now, or kept over an expired
-    session and brought back on the GET after signing in again."""
+    session (sent to this very URL) and brought back on the GET after signing in again."""
     if request.method == "POST":
         return request.POST
-    pending = take_pending_post(request, request.path)
-    return pending[1] if pending else None
+    match = request.resolver_match or resolve(request.path_info)
+    kept = kept_post(request, match.view_name, **match.kwargs)
+    return kept.data if kept else None
 
 
 class LoginRequiredKeepingPostMiddleware(LoginRequiredMiddleware):

@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "salesheart.context_processors.server_clock",
+                "salesheart.context_processors.navigation",
             ],
             # Like {% csrf_token %}, every create form carries one: no {% load %} each time.
             # form_owner replaces {% csrf_token %} itself: every form also says whose

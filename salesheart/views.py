@@ -73,7 +73,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 @require_GET
 def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "account/my_data.html", {"nav": "my_data"})
+    return render(request, "account/my_data.html")
 
 
 @never_cache
@@ -108,6 +108,5 @@ def time_zone(request: AuthenticatedHttpRequest) -> HttpResponse:
         "team_zone_label": request.user.team.zone.key.replace("_", " ")
         if request.user.team
         else "",
-        "nav": "time_zone",
     }
     return render(request, "account/time_zone.html", context)

@@ -47,6 +47,5 @@ def team_bands(request: AuthenticatedHttpRequest) -> HttpResponse:
             "teams": request.user.managed_teams.all(),
             "forms": forms,
             "defaults": DEFAULT_BANDS,
-            "nav": "team",
         },
     )

@@ -20,7 +20,7 @@ from conversations.readouts import conversation_readouts
 from conversations.timeline import build_timeline, length_mismatch
 from conversations.voice import Voice
 from salesheart.http import AuthenticatedHttpRequest, role_required
-from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
+from salesheart.idempotency import create_once
 from salesheart.pending import posted_or_kept
 from salesheart.untrusted import query_id
 
@@ -48,7 +48,6 @@ def conversation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "drafts": mine.drafts().select_related("customer").order_by("occurred_at"),
         "query_string": query_without_page.urlencode(),
         "now": timezone.now(),
-        "nav": "conversations",
     }
     template = "conversations/list.html"
     if request.htmx and request.htmx.target == "results":
@@ -63,19 +62,14 @@ def conversation_start(request: AuthenticatedHttpRequest, planning: bool = False
     if (customer_id := query_id(request, "customer")) is not None:
         initial["customer"] = Customer.objects.filter(rep=request.user, pk=customer_id).first()
     form = StartForm(posted_or_kept(request), rep=request.user, planning=planning, initial=initial)
-    if request.method == "POST" and (first := earlier_submission(request)):
-        return answer_repeat(request, first)
-    if request.method == "POST" and form.is_valid():
-        saved = submit_once(
-            request,
-            lambda: start_from_form(request, form),
-            url=lambda conversation: next_after_start(conversation, planning=planning),
-        )
-        if saved.repeated:
-            return answer_repeat(request, saved.url)
-        if planning:
-            messages.success(request, "Plan saved. Open it from your drafts when you log it.")
-        return redirect(saved.url)
+    if answer := create_once(
+        request,
+        form,
+        create=lambda: start_from_form(request, form),
+        url=lambda conversation: next_after_start(conversation, planning=planning),
+        success="Plan saved. Open it from your drafts when you log it." if planning else "",
+    ):
+        return answer
     return render(
         request,
         "conversations/start.html",
@@ -83,7 +77,6 @@ def conversation_start(request: AuthenticatedHttpRequest, planning: bool = False
             "form": form,
             "planning": planning,
             "last_write": request.user.conversations.aggregate(at=Max("created_at"))["at"],
-            "nav": "conversations",
         },
     )
 
@@ -190,19 +183,19 @@ def coaching_note_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     if not can_coach(request.user, conversation):
         raise PermissionDenied("Only the rep's managers and trainers leave coaching notes.")
     notes_url = f"{conversation.get_absolute_url()}#notes"
-    if first := earlier_submission(request):
-        return answer_repeat(request, first)
     last = conversation.segments.order_by("-end").values_list("end", flat=True).first()
     form = CoachingNoteForm(request.POST, length=last)
-    if not form.is_valid():
-        return detail_page(request, conversation, note_form=form)
     form.instance.conversation = conversation
     form.instance.author = request.user
-    saved = submit_once(request, form.save, url=lambda _: notes_url)
-    if saved.repeated:
-        return answer_repeat(request, saved.url)
-    messages.success(request, f"Note saved; {conversation.rep} will see it.")
-    return redirect(notes_url)
+    if answer := create_once(
+        request,
+        form,
+        create=form.save,
+        url=lambda _: notes_url,
+        success=lambda _: f"Note saved; {conversation.rep} will see it.",
+    ):
+        return answer
+    return detail_page(request, conversation, note_form=form)
 
 
 # Where a finish from a measuring page goes back to; anything else goes to the conversation.
@@ -240,12 +233,12 @@ def conversation_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         return render(
             request,
             "conversations/deleted.html",
-            {"conversation": conversation, "what": what, "nav": "conversations"},
+            {"conversation": conversation, "what": what},
         )
     return render(
         request,
         "conversations/confirm_delete.html",
-        {"conversation": conversation, "nav": "conversations"},
+        {"conversation": conversation},
     )
 
 

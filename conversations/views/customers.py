@@ -1,19 +1,18 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from conversations.access import get_customer_for_user
 from conversations.forms import CustomerEditForm, CustomerForm
 from conversations.models import Customer
-from salesheart.edits import EditConflict, EditTargetGone, gone_notice, gone_page
+from salesheart.edits import gone_notice, gone_page, save_edit_or_answer_conflict
 from salesheart.http import AuthenticatedHttpRequest, role_required
-from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
+from salesheart.idempotency import create_once
 from salesheart.pending import posted_or_kept
 from salesheart.untrusted import query_text
 
@@ -36,7 +35,7 @@ def customer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         .order_by("name", "company", "pk")
     )
     page = Paginator(customers, 25).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query, "nav": "customers"}
+    context = {"page": page, "query": query}
     template = "conversations/customer_list.html"
     if request.htmx and request.htmx.target == "customer-results":
         template += "#results"
@@ -47,20 +46,20 @@ def customer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required("rep")
 def customer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CustomerForm(posted_or_kept(request) or None)
-    if request.method == "POST" and (first := earlier_submission(request)):
-        return answer_repeat(request, first)
-    if request.method == "POST" and form.is_valid():
-        form.instance.rep = request.user
-        saved = submit_once(request, form.save, url=Customer.get_absolute_url)
-        if saved.repeated:
-            return answer_repeat(request, saved.url)
-        messages.success(request, f"{form.instance.name} is in your customers.")
-        return redirect(saved.url)
+    form.instance.rep = request.user
+    if answer := create_once(
+        request,
+        form,
+        create=form.save,
+        url=Customer.get_absolute_url,
+        success=lambda customer: f"{customer.name} is in your customers.",
+    ):
+        return answer
     last_write = request.user.customers.aggregate(at=Max("created_at"))["at"]
     return render(
         request,
         "conversations/customer_form.html",
-        {"form": form, "last_write": last_write, "nav": "customers"},
+        {"form": form, "last_write": last_write},
     )
 
 
@@ -75,7 +74,6 @@ def customer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "customer": customer,
             "conversations": conversations,
             "can_edit": customer.rep_id == request.user.pk,
-            "nav": "customers",
         },
     )
 
@@ -84,23 +82,20 @@ def customer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def customer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     customer = get_customer_for_user(request.user, pk, write=True)
     form = CustomerEditForm(posted_or_kept(request) or None, instance=customer)
-    notice = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            form.save_edit(by=request.user)
-        except EditConflict as conflict:
-            customer = conflict.stored
-            notice = form.show_conflict(conflict, viewer=request.user)
-        except EditTargetGone:
-            return gone_page(
-                request,
-                gone_notice("This customer", form),
-                back_url=reverse("conversations:customers"),
-                back_label="Back to your customers",
-            )
-        else:
-            messages.success(request, f"Saved what you know about {customer.name}.")
-            return redirect(customer)
+    if answer := save_edit_or_answer_conflict(
+        request,
+        form,
+        to=customer,
+        success=lambda: f"Saved what you know about {customer.name}.",
+        gone=lambda: gone_page(
+            request,
+            gone_notice("This customer", form),
+            back_url=reverse("conversations:customers"),
+            back_label="Back to your customers",
+        ),
+    ):
+        return answer
+    customer = form.stored or customer
     return render(
         request,
         "conversations/customer_form.html",
@@ -108,8 +103,7 @@ def customer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "customer": customer,
             "last_write": customer.updated_at,
-            "notice": notice,
-            "nav": "customers",
+            "notice": form.notice,
         },
-        status=409 if notice else 200,
+        status=409 if form.notice else 200,
     )

@@ -148,7 +148,6 @@ def rep_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         .overdue_first()
         .select_related("exercise", "reflection")[:5]
     )
-    context["nav"] = "dashboard"
     return render(request, "conversations/dashboard_rep.html", context)
 
 
@@ -170,7 +169,6 @@ def rep_dashboard_for_manager(request: AuthenticatedHttpRequest, rep_id: int) ->
         **rep_figures(rep, filters, request.user),
         "filters": filters,
         "own": False,
-        "nav": "team",
     }
     with timezone.override(week_zone(rep)):
         conversations = dashboards.in_period(
@@ -295,7 +293,6 @@ def team_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             ),
             "call_type_choices": Conversation.CallType.choices,
             "chosen_call_type": filters.chosen_call_type,
-            "nav": "team",
         },
     )
 

@@ -36,16 +36,29 @@ from conversations.forms import (
     ProductTalkForm,
 )
 from conversations.models import FIGURE_FIELDS, TEXT_LIMIT, Conversation, PainPoint, ProductTalk
-from salesheart.edits import EditConflict, EditTargetGone, gone_notice, gone_page
+from salesheart.edits import (
+    EditConflict,
+    EditTargetGone,
+    gone_notice,
+    gone_page,
+    save_edit_or_answer_conflict,
+)
 from salesheart.http import AuthenticatedHttpRequest
-from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
-from salesheart.pending import kept_path, posted_or_kept, take_pending_post
+from salesheart.idempotency import create_once, earlier_submission
+from salesheart.pending import kept_post, posted_or_kept
 
 LOG_TEMPLATE = "conversations/log.html"
 DRAFT_FIELDS = [*LogForm.Meta.fields, "estimate_unit"]
 DRAFT_VALUE_LIMIT = 10 * TEXT_LIMIT
 # What saving the log writes: the form, the figures made from its split, the draft emptied.
 LOG_SAVED_FIELDS = [*LogForm.Meta.fields, *FIGURE_FIELDS, "draft_data"]
+# The forms on the log page, whose input kept over an expired session comes back on it.
+LOG_FORMS = (
+    "conversations:log",
+    "conversations:autosave",
+    "conversations:pain_point_add",
+    "conversations:proposal_add",
+)
 
 
 def log_url(conversation: Conversation, anchor: str = "") -> str:
@@ -87,7 +100,6 @@ def log_context(
         "pain_form": pain_form or PainPointForm(),
         "proposal_form": proposal_form or ProductTalkForm(conversation=conversation),
         "error": error,
-        "nav": "conversations",
         **extra,
     }
 
@@ -151,20 +163,18 @@ def conversation_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         return save_log(request, conversation)
 
     forms: dict[str, Any] = {}
-    kept = kept_path(request)
-    if kept.startswith(f"/conversations/{conversation.pk}/") and kept.endswith("/edit/"):
+    item_edits = ("conversations:pain_point_edit", "conversations:proposal_edit")
+    if kept := kept_post(request, *item_edits, take=False, pk=conversation.pk):
         # An item edit kept over an expired session (sign-in comes back to this page
         # after an htmx post): its own page brings it back, with its version.
-        return redirect(kept)
-    pending = take_pending_post(request, f"/conversations/{conversation.pk}/")
-    if pending:
-        path, data = pending
-        if path.endswith("/pain-points/"):
-            forms["pain_form"] = PainPointForm(data)
-        elif path.endswith("/proposals/"):
-            forms["proposal_form"] = ProductTalkForm(data, conversation=conversation)
-        else:
-            forms["log_form"] = LogForm(data, instance=conversation)
+        return redirect(kept.url)
+    kept = kept_post(request, *LOG_FORMS, pk=conversation.pk)
+    if kept and kept.url_name == "conversations:pain_point_add":
+        forms["pain_form"] = PainPointForm(kept.data)
+    elif kept and kept.url_name == "conversations:proposal_add":
+        forms["proposal_form"] = ProductTalkForm(kept.data, conversation=conversation)
+    elif kept:
+        forms["log_form"] = LogForm(kept.data, instance=conversation)
     restored_at = None
     if "log_form" not in forms and conversation.draft_data:
         draft = dict(conversation.draft_data)
@@ -284,25 +294,20 @@ def conversation_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 @require_POST
 def pain_point_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
-    repeated = earlier_submission(request) is not None
-    if not repeated:
-        form = PainPointForm(request.POST)
-        if not form.is_valid():
-            if request.htmx:
-                return sections_response(request, conversation, pain_form=form)
-            return full_page(request, conversation, pain_form=form)
-        repeated = submit_once(
-            request,
-            lambda: services.pain_point_add(conversation=conversation, **form.cleaned_data),
-            url=lambda _: log_url(conversation, "pain-points"),
-        ).repeated
-    # A repeat is answered as the first post was: the section again, with a fresh form.
+    form = PainPointForm(request.POST)
+    if answer := create_once(
+        request,
+        form,
+        create=lambda: services.pain_point_add(conversation=conversation, **form.cleaned_data),
+        url=lambda _: log_url(conversation, "pain-points"),
+        success="Pain point added.",
+        # A repeat is answered as the first post was: the section again, with a fresh form.
+        in_place=lambda: sections_response(request, conversation, fresh_pain_form=True),
+    ):
+        return answer
     if request.htmx:
-        return sections_response(request, conversation, fresh_pain_form=True)
-    if repeated:
-        return answer_repeat(request, log_url(conversation, "pain-points"))
-    messages.success(request, "Pain point added.")
-    return redirect(log_url(conversation, "pain-points"))
+        return sections_response(request, conversation, pain_form=form)
+    return full_page(request, conversation, pain_form=form)
 
 
 def item_gone(
@@ -337,28 +342,25 @@ def pain_point_edit(request: AuthenticatedHttpRequest, pk: int, item: int) -> Ht
         gone = PainPoint(pk=item, conversation=conversation)
         return item_gone(request, conversation, gone, PainPointEditForm(typed))
     form = PainPointEditForm(posted_or_kept(request) or None, instance=pain_point)
-    notice = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            form.save_edit(by=request.user)
-        except EditConflict as conflict:
-            pain_point = conflict.stored
-            notice = form.show_conflict(conflict, viewer=request.user)
-        except EditTargetGone:
-            return item_gone(request, conversation, pain_point, form)
-        else:
-            if request.htmx:
-                return sections_response(request, conversation)
-            messages.success(request, "Pain point saved.")
-            return redirect(log_url(conversation, "pain-points"))
+    if answer := save_edit_or_answer_conflict(
+        request,
+        form,
+        to=log_url(conversation, "pain-points"),
+        success="Pain point saved.",
+        gone=lambda: item_gone(request, conversation, pain_point, form),
+        in_place=lambda: sections_response(request, conversation),
+    ):
+        return answer
+    pain_point = form.stored or pain_point
     context = {
         "conversation": conversation,
         "item": pain_point,
         "form": form,
         "kind": "pain",
-        "notice": notice,
+        "notice": form.notice,
     }
-    return item_form_response(request, context, f"#pain-{pain_point.pk}", 409 if notice else 200)
+    status = 409 if form.notice else 200
+    return item_form_response(request, context, f"#pain-{pain_point.pk}", status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -385,37 +387,28 @@ def pain_point_delete(request: AuthenticatedHttpRequest, pk: int, item: int) -> 
 @require_POST
 def proposal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
-    repeated = earlier_submission(request) is not None
-    if not repeated:
-        form = ProductTalkForm(request.POST, conversation=conversation)
-        if not conversation.pain_points.exists():
-            # The page keeps this form locked; a post that gets here anyway is refused too.
-            form.is_valid()
-            form.errors.clear()
-            form.add_error(None, services.NO_PAIN_POINT_YET)
-        elif form.is_valid():
-            try:
-                repeated = submit_once(
-                    request,
-                    lambda: services.product_talk_add(
-                        conversation=conversation,
-                        proposal=form.cleaned_data["proposal"],
-                        answers=form.cleaned_data["answers"],
-                    ),
-                    url=lambda _: log_url(conversation, "proposals"),
-                ).repeated
-            except ValidationError as error:
-                form.add_error(None, error)
-        if form.errors:
-            if request.htmx:
-                return proposals_response(request, conversation, proposal_form=form)
-            return full_page(request, conversation, proposal_form=form)
+    form = ProductTalkForm(request.POST, conversation=conversation)
+    if not conversation.pain_points.exists() and earlier_submission(request) is None:
+        # The page keeps this form locked; a post that gets here anyway is refused too.
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(None, services.NO_PAIN_POINT_YET)
+    elif answer := create_once(
+        request,
+        form,
+        create=lambda: services.product_talk_add(
+            conversation=conversation,
+            proposal=form.cleaned_data["proposal"],
+            answers=form.cleaned_data["answers"],
+        ),
+        url=lambda _: log_url(conversation, "proposals"),
+        success="Proposal added.",
+        in_place=lambda: proposals_response(request, conversation, fresh_proposal_form=True),
+    ):
+        return answer
     if request.htmx:
-        return proposals_response(request, conversation, fresh_proposal_form=True)
-    if repeated:
-        return answer_repeat(request, log_url(conversation, "proposals"))
-    messages.success(request, "Proposal added.")
-    return redirect(log_url(conversation, "proposals"))
+        return proposals_response(request, conversation, proposal_form=form)
+    return full_page(request, conversation, proposal_form=form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -432,38 +425,32 @@ def proposal_edit(request: AuthenticatedHttpRequest, pk: int, item: int) -> Http
     form = ProductTalkEditForm(
         posted_or_kept(request) or None, instance=product_talk, conversation=conversation
     )
-    notice = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.product_talk_update(
-                product_talk=product_talk,
-                proposal=form.cleaned_data["proposal"],
-                answers=form.cleaned_data["answers"],
-                seen_version=form.seen_version,
-                by=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        except EditConflict as conflict:
-            product_talk = conflict.stored
-            notice = form.show_conflict(conflict, viewer=request.user)
-        except EditTargetGone:
-            return item_gone(request, conversation, product_talk, form)
-        else:
-            if request.htmx:
-                return proposals_response(request, conversation)
-            messages.success(request, "Proposal saved.")
-            return redirect(log_url(conversation, "proposals"))
+    if answer := save_edit_or_answer_conflict(
+        request,
+        form,
+        save=lambda: services.product_talk_update(
+            product_talk=product_talk,
+            proposal=form.cleaned_data["proposal"],
+            answers=form.cleaned_data["answers"],
+            seen_version=form.seen_version,
+            by=request.user,
+        ),
+        to=log_url(conversation, "proposals"),
+        success="Proposal saved.",
+        gone=lambda: item_gone(request, conversation, product_talk, form),
+        in_place=lambda: proposals_response(request, conversation),
+    ):
+        return answer
+    product_talk = form.stored or product_talk
     context = {
         "conversation": conversation,
         "item": product_talk,
         "form": form,
         "kind": "proposal",
-        "notice": notice,
+        "notice": form.notice,
     }
-    return item_form_response(
-        request, context, f"#proposal-{product_talk.pk}", 409 if notice else 200
-    )
+    status = 409 if form.notice else 200
+    return item_form_response(request, context, f"#proposal-{product_talk.pk}", status)
 
 
 @require_http_methods(["GET", "POST"])

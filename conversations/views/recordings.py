@@ -25,7 +25,7 @@ from conversations.recordings.errors import RecordingError
 from conversations.tasks import recording_check_stale
 from conversations.transcripts import TranscriptError
 from salesheart.http import AuthenticatedHttpRequest
-from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
+from salesheart.idempotency import create_once
 from salesheart.models import User
 
 UPLOAD_TEMPLATE = "conversations/recording_upload.html"
@@ -42,34 +42,37 @@ def _progress_url(recording: Recording) -> str:
     )
 
 
+def _check_upload(form: RecordingUploadForm) -> None:
+    """What can never be measured is refused before anything is stored."""
+    try:
+        services.recording_check_upload(
+            files=form.cleaned_data["files"], max_bytes=settings.RECORDING_MAX_BYTES
+        )
+    except RecordingError as error:
+        raise ValidationError({"files": ValidationError(error.message, code=error.code)}) from error
+
+
 @require_http_methods(["GET", "POST"])
 def recording_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
     team = conversation.rep.team
     mono = False
-    if request.method == "POST" and (first := earlier_submission(request)):
-        # A second click must not store the audio twice and start a second job.
-        return answer_repeat(request, first)
     if request.method == "POST":
         form = RecordingUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            files = form.cleaned_data["files"]
-            try:
-                services.recording_check_upload(files=files, max_bytes=settings.RECORDING_MAX_BYTES)
-            except RecordingError as error:
-                mono = error.code == "mono"
-                form.add_error("files", error.message)
-            else:
-                started = submit_once(
-                    request,
-                    lambda: services.recording_start(
-                        conversation=conversation, files=files, words=form.cleaned_data["words"]
-                    ),
-                    url=_progress_url,
-                )
-                if started.repeated:
-                    return answer_repeat(request, started.url)
-                return redirect(started.url)
+        # A second click must not store the audio twice and start a second job.
+        if answer := create_once(
+            request,
+            form,
+            check=lambda: _check_upload(form),
+            create=lambda: services.recording_start(
+                conversation=conversation,
+                files=form.cleaned_data["files"],
+                words=form.cleaned_data["words"],
+            ),
+            url=_progress_url,
+        ):
+            return answer
+        mono = form.has_error("files", "mono")
     else:
         form = RecordingUploadForm(initial={"words": team.recording_words if team else True})
     return render(
@@ -83,7 +86,6 @@ def recording_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "active": conversation.recordings.filter(
                 state__in=[Recording.State.QUEUED, Recording.State.RUNNING, Recording.State.READY]
             ).first(),
-            "nav": "conversations",
         },
     )
 
@@ -151,7 +153,7 @@ def recording_progress(request: AuthenticatedHttpRequest, pk: int, recording: in
         return HttpResponseClientRedirect(_progress_url(job))
     if job.state == Recording.State.DONE:
         return redirect(_done_url(job))
-    context = {"conversation": conversation, "recording": job, "nav": "conversations"}
+    context = {"conversation": conversation, "recording": job}
     if job.state == Recording.State.READY:
         labels = [side["label"] for side in job.result["sides"]]
         context["form"] = SideForm(labels=labels, stereo=job.layout == "stereo")
@@ -189,7 +191,6 @@ def recording_choose(request: AuthenticatedHttpRequest, pk: int, recording: int)
             "sides": _sides_preview(
                 job, [int(v) for v in request.POST.getlist("rep_sides") if v.isdigit()]
             ),
-            "nav": "conversations",
         },
     )
 

@@ -94,7 +94,6 @@ def tracker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "note_limit": services.PAIN_NOTE_LIMIT,
             "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
             "replaces": replaces,
-            "nav": "conversations",
         },
     )
 

@@ -29,9 +29,9 @@ from conversations.templatetags.talk import percent
 from conversations.transcript_forms import SpeakersForm, TranscriptImportForm
 from conversations.transcripts import TranscriptError, parse_transcript
 from salesheart.http import AuthenticatedHttpRequest
-from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
+from salesheart.idempotency import create_once
 from salesheart.models import User
-from salesheart.pending import take_pending_post
+from salesheart.pending import kept_post
 
 IMPORT_TEMPLATE = "conversations/transcript_import.html"
 SPEAKERS_TEMPLATE = "conversations/transcript_speakers.html"
@@ -43,7 +43,6 @@ REP_KIND_CHOICES = [
     (TalkSegment.Kind.OTHER, "Other"),
 ]
 _BRACKETS = re.compile(r"\([^)]*\)")
-_RETAG_PATH = re.compile(r"/segments/(\d+)/kind/$")
 
 
 def _url(name: str, conversation: Conversation, anchor: str = "") -> str:
@@ -137,38 +136,36 @@ def _with_notes(segments: list[TalkSegment], transcript: Transcript) -> list[Any
 # Import ------------------------------------------------------------------------------------
 
 
+def _transcript_add(conversation: Conversation, form: TranscriptImportForm) -> Transcript:
+    try:
+        return services.transcript_add(
+            conversation=conversation, text=form.transcript_text, filename=form.filename
+        )
+    except TranscriptError as error:
+        # Said beside the file or the box it came from.
+        raise ValidationError({form.source_field: error.message}) from error
+
+
 @require_http_methods(["GET", "POST"])
 def transcript_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
     existing, waiting = _both_of(conversation)
-    if request.method == "POST" and (first := earlier_submission(request)):
-        # Importing the same file again would undo a choice of speakers made since.
-        return answer_repeat(request, first)
     if request.method == "POST":
         form = TranscriptImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                saved = submit_once(
-                    request,
-                    lambda: services.transcript_add(
-                        conversation=conversation,
-                        text=form.transcript_text,
-                        filename=form.filename,
-                    ),
-                    url=lambda _: _url("transcript_speakers", conversation),
-                )
-            except TranscriptError as error:
-                form.add_error(form.source_field, error.message)
-            else:
-                if saved.repeated:
-                    return answer_repeat(request, saved.url)
-                return redirect(saved.url)
+        # A repeat is answered first: importing the same file again would undo a
+        # choice of speakers made since.
+        if answer := create_once(
+            request,
+            form,
+            create=lambda: _transcript_add(conversation, form),
+            url=lambda _: _url("transcript_speakers", conversation),
+        ):
+            return answer
     else:
         initial = {}
         # A paste sent after the session ran out comes back into the box after sign-in.
-        pending = take_pending_post(request, _url("transcript_import", conversation))
-        if pending:
-            initial["text"] = pending[1].get("text", "")
+        if kept := kept_post(request, "conversations:transcript_import", pk=conversation.pk):
+            initial["text"] = kept.data.get("text", "")
         form = TranscriptImportForm(initial=initial)
     return render(
         request,
@@ -180,7 +177,6 @@ def transcript_import(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "pending": waiting,
             "has_tracked_timeline": existing is None
             and conversation.figures_source == Conversation.Source.TRACKED,
-            "nav": "conversations",
         },
     )
 
@@ -254,10 +250,10 @@ def transcript_speakers(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         messages.info(request, "Import a transcript first.")
         return redirect(_url("transcript_import", conversation))
     chosen = _likely_rep_speakers(transcript, conversation.rep)
-    if request.method == "GET":
-        pending = take_pending_post(request, _url("transcript_speakers", conversation))
-        if pending:
-            chosen = pending[1].getlist("rep_speakers")
+    if request.method == "GET" and (
+        kept := kept_post(request, "conversations:transcript_speakers", pk=conversation.pk)
+    ):
+        chosen = kept.data.getlist("rep_speakers")
     form = SpeakersForm(
         request.POST if request.method == "POST" else None,
         initial={"rep_speakers": chosen},
@@ -296,7 +292,6 @@ def transcript_speakers(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             "rows": list(zip(form["rep_speakers"], summaries, strict=True)),
             "carried": sum(summary.carried for summary in summaries),
             "skipped": skipped,
-            "nav": "conversations",
         },
     )
 
@@ -324,10 +319,9 @@ def _figures_context(conversation: Conversation) -> dict[str, Any]:
 def _kept_retag(request: AuthenticatedHttpRequest, conversation: Conversation) -> dict[int, str]:
     """A re-tag sent after the session ran out, shown chosen on its line to be sent again.
 
-    Taken here so it cannot turn up in another page's form under the same conversation."""
-    pending = take_pending_post(request, f"/conversations/{conversation.pk}/segments/")
-    match = pending and _RETAG_PATH.search(pending[0])
-    return {int(match[1]): pending[1].get("kind", "")} if match else {}
+    Any line of this conversation's: the page shows them all."""
+    kept = kept_post(request, "conversations:segment_retag", pk=conversation.pk)
+    return {kept.kwargs["segment"]: kept.data.get("kind", "")} if kept else {}
 
 
 @require_safe
@@ -355,7 +349,6 @@ def transcript_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
                 segment.text and segment.source in WORD_SOURCES for segment in segments
             ),
             "kind_choices": REP_KIND_CHOICES,
-            "nav": "conversations",
         },
     )
 
@@ -481,6 +474,5 @@ def transcript_delete_raw(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             "confirm_delete": True,
             "words_left": words_left.exists(),
             "line_count": conversation.segments.count(),
-            "nav": "conversations",
         },
     )

@@ -32,7 +32,6 @@ def team_training(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page": page,
         "by_rep": completion(theirs, by="rep", today=today),
         "by_exercise": completion(theirs, by="exercise", today=today),
-        "nav": "team_training",
     }
     if request.htmx and request.htmx.target == "assignments":
         # The list lives in a partial shared with the other dashboard.

@@ -21,9 +21,9 @@ from reflections.access import get_assignment_for_user, persona_token
 from reflections.forms import ReflectionForm
 from reflections.matching import Finding, match_pain_points
 from reflections.models import DONE_STATES, Assignment
-from reflections.views.common import restore_pending
 from salesheart.edits import DAMAGED_VERSION, EditConflict, EditNotice
 from salesheart.http import AuthenticatedHttpRequest, role_required
+from salesheart.pending import kept_post
 
 DONE_LIMIT = 30
 
@@ -44,7 +44,6 @@ def my_assignments(request: AuthenticatedHttpRequest) -> HttpResponse:
             "todo": list(mine.open().overdue_first()),
             "done": done[:DONE_LIMIT],
             "done_count": done.count(),
-            "nav": "assignments",
         },
     )
 
@@ -110,7 +109,6 @@ def rep_page(
             "form": form or ReflectionForm(assignment=assignment),
             "practice": practice,
             "share_url": share_url,
-            "nav": "assignments",
             **extra,
         },
         status=status,
@@ -132,9 +130,9 @@ def assignment_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 "nav": "training" if assignment.assigned_by_id == request.user.pk else "team",
             },
         )
-    autosave_path = reverse("reflections:autosave", args=[assignment.pk])
-    data = restore_pending(request, request.path, autosave_path)
-    form = ReflectionForm(data, assignment=assignment) if data is not None else None
+    # The page's own form or its autosave; never the practice button under it.
+    kept = kept_post(request, "reflections:assignment", "reflections:autosave", pk=assignment.pk)
+    form = ReflectionForm(kept.data, assignment=assignment) if kept else None
     return rep_page(request, assignment, form)
 
 

@@ -23,17 +23,18 @@ from reflections.forms import (
 )
 from reflections.models import Assignment, Exercise, Review, State
 from reflections.selectors import completion, state_counts
-from reflections.views.common import PAGE_SIZE, restore_pending
+from reflections.views.common import PAGE_SIZE
 from reflections.views.rep import assignment_context
 from salesheart.edits import (
     EditConflict,
     EditNotice,
-    EditTargetGone,
     gone_notice,
     gone_page,
+    save_edit_or_answer_conflict,
 )
 from salesheart.http import AuthenticatedHttpRequest, role_required
-from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
+from salesheart.idempotency import create_once
+from salesheart.pending import posted_or_kept
 from salesheart.untrusted import query_id
 
 WAITING_LIMIT = 20
@@ -61,7 +62,6 @@ def training_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "by_team": completion(given, by="team", today=today),
         "by_exercise": completion(given, by="exercise", today=today),
         "today": today,
-        "nav": "training",
     }
     if request.htmx and request.htmx.target == "assignments":
         # The list lives in a partial shared with the other dashboard.
@@ -82,7 +82,6 @@ def exercise_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "active": [exercise for exercise in exercises if not exercise.is_archived],
             "archived": [exercise for exercise in exercises if exercise.is_archived],
-            "nav": "training",
         },
     )
 
@@ -107,7 +106,6 @@ def exercise_form_page(
             "assigned": exercise.assignments.count() if exercise else 0,
             "last_write": last_write,
             "notice": notice,
-            "nav": "training",
         },
         status=409 if notice else 200,
     )
@@ -116,17 +114,17 @@ def exercise_form_page(
 @require_http_methods(["GET", "POST"])
 @role_required("trainer")
 def exercise_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    data = request.POST if request.method == "POST" else restore_pending(request, request.path)
+    data = posted_or_kept(request)
     form = ExerciseForm(data)
-    if request.method == "POST" and (first := earlier_submission(request)):
-        return answer_repeat(request, first)
-    if request.method == "POST" and form.is_valid():
-        form.instance.created_by = request.user
-        saved = submit_once(request, form.save, url=lambda _: reverse("reflections:exercise_list"))
-        if saved.repeated:
-            return answer_repeat(request, saved.url)
-        messages.success(request, f"“{form.instance.title}” is in the library.")
-        return redirect(saved.url)
+    form.instance.created_by = request.user
+    if answer := create_once(
+        request,
+        form,
+        create=form.save,
+        url=lambda _: reverse("reflections:exercise_list"),
+        success=lambda exercise: f"“{exercise.title}” is in the library.",
+    ):
+        return answer
     return exercise_form_page(request, form, None)
 
 
@@ -134,23 +132,23 @@ def exercise_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required("trainer")
 def exercise_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     exercise = get_exercise_for_trainer(request.user, pk)
-    data = request.POST if request.method == "POST" else restore_pending(request, request.path)
+    data = posted_or_kept(request)
     form = ExerciseEditForm(data, instance=exercise)
-    if request.method == "POST" and form.is_valid():
-        try:
-            form.save_edit(by=request.user)
-        except EditConflict as conflict:
-            notice = form.show_conflict(conflict, viewer=request.user)
-            return exercise_form_page(request, form, conflict.stored, notice)
-        except EditTargetGone:
-            return gone_page(
-                request,
-                gone_notice("This exercise", form),
-                back_url=reverse("reflections:exercise_list"),
-                back_label="Back to the library",
-            )
-        messages.success(request, f"“{exercise.title}” saved.")
-        return redirect("reflections:exercise_list")
+    if answer := save_edit_or_answer_conflict(
+        request,
+        form,
+        to="reflections:exercise_list",
+        success=lambda: f"“{exercise.title}” saved.",
+        gone=lambda: gone_page(
+            request,
+            gone_notice("This exercise", form),
+            back_url=reverse("reflections:exercise_list"),
+            back_label="Back to the library",
+        ),
+    ):
+        return answer
+    if form.notice:
+        return exercise_form_page(request, form, form.stored, form.notice)
     # A failed form has written its values onto the instance; show the saved title.
     saved = Exercise.objects.get(pk=exercise.pk)
     return exercise_form_page(request, form, saved)
@@ -185,44 +183,42 @@ def assign(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {}
     if (exercise_id := query_id(request, "exercise")) is not None:
         initial["exercise"] = Exercise.objects.active().filter(pk=exercise_id).first()
-    data = request.POST if request.method == "POST" else restore_pending(request, request.path)
+    data = posted_or_kept(request)
     form = AssignForm(data, initial=initial)
     # Assigning twice makes nothing new anyway (one assignment per rep, exercise and
     # day), but the second answer would say "0 created"; the first one's stands.
-    if request.method == "POST" and (first := earlier_submission(request)):
-        return answer_repeat(request, first)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            saved = submit_once(
-                request,
-                lambda: services.exercise_assign(
-                    exercise=data["exercise"],
-                    trainer=request.user,
-                    reps=data["reps"],
-                    teams=data["teams"],
-                    due_on=data["due_on"],
-                    note=data["note"],
-                ),
-                url=lambda _: reverse("reflections:training_dashboard"),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            if saved.repeated:
-                return answer_repeat(request, saved.url)
-            result = saved.created
-            level = messages.SUCCESS if result.created else messages.WARNING
-            messages.add_message(request, level, f"{data['exercise']}: {result.summary}")
-            return redirect(saved.url)
+    if answer := create_once(
+        request,
+        form,
+        create=lambda: services.exercise_assign(
+            exercise=form.cleaned_data["exercise"],
+            trainer=request.user,
+            reps=form.cleaned_data["reps"],
+            teams=form.cleaned_data["teams"],
+            due_on=form.cleaned_data["due_on"],
+            note=form.cleaned_data["note"],
+        ),
+        url=lambda _: reverse("reflections:training_dashboard"),
+        then=lambda result: assigned(request, form.cleaned_data["exercise"], result),
+    ):
+        return answer
     last_write = Assignment.objects.filter(assigned_by=request.user).aggregate(
         at=Max("created_at")
     )["at"]
     return render(
         request,
         "reflections/assign.html",
-        {"form": form, "last_write": last_write, "nav": "training"},
+        {"form": form, "last_write": last_write},
     )
+
+
+def assigned(
+    request: AuthenticatedHttpRequest, exercise: Exercise, result: services.AssignResult
+) -> HttpResponse:
+    """Where assigning leads, saying how many were given (a warning when none were new)."""
+    level = messages.SUCCESS if result.created else messages.WARNING
+    messages.add_message(request, level, f"{exercise}: {result.summary}")
+    return redirect("reflections:training_dashboard")
 
 
 # Reviewing ----------------------------------------------------------------------
@@ -232,7 +228,7 @@ def assign(request: AuthenticatedHttpRequest) -> HttpResponse:
 def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assignment = get_assignment_for_user(request.user, pk, write="trainer")
     reflection = assignment.reflection
-    data = request.POST if request.method == "POST" else restore_pending(request, request.path)
+    data = posted_or_kept(request)
     form = ReviewForm(data, initial={"version": reflection.version})
     notice = None
     if request.method == "POST" and form.is_valid():
@@ -271,7 +267,6 @@ def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             **assignment_context(request, assignment),
             "form": form,
             "notice": notice,
-            "nav": "training",
         },
         status=409 if notice else 200,
     )

@@ -13,7 +13,11 @@
 //    salesheart/edits.py); a submit waits for an autosave still on its way.
 // 3. A form being sent disables its buttons until the answer comes, so a double
 //    click sends it once. A courtesy: the server's submission token is what makes
-//    a form sent twice save once (salesheart/idempotency.py).
+//    a form sent twice save once (salesheart/idempotency.py). Forms htmx sends
+//    say so themselves (hx-disabled-elt); this is for the plain ones.
+//
+// Listeners on the document are added once, here; a form swapped in by htmx is
+// only registered with them (edited, below), so swaps never pile up listeners.
 // 4. The sign-in form carries the browser's time zone (see fillTimeZone).
 "use strict";
 
@@ -34,6 +38,33 @@
     }
   }
   forgetOthersCopies();
+
+  // What to do when a field of a form is edited, per form. Fields may live outside
+  // the form element (form="id"), so one listener on the document hands each edit to
+  // its form; a form swapped out is forgotten with it.
+  const whenEdited = new WeakMap();
+
+  function onEdit(form, handler) {
+    if (!whenEdited.has(form)) whenEdited.set(form, []);
+    whenEdited.get(form).push(handler);
+  }
+
+  function edited(event) {
+    const form = event.target.form;
+    for (const handler of (form && whenEdited.get(form)) || []) handler(event);
+  }
+
+  document.addEventListener("input", edited);
+  document.addEventListener("change", edited);
+
+  // Autosaving forms with an edit not yet saved, to send when the connection is back.
+  const waitingForOnline = new Map();
+  window.addEventListener("online", () => {
+    for (const [form, resume] of waitingForOnline) {
+      if (form.isConnected) resume();
+      else waitingForOnline.delete(form);
+    }
+  });
   const serverNow = Number(document.body.dataset.serverNow || Date.now());
   const clockOffset = serverNow - Date.now();
   const now = () => Date.now() + clockOffset;
@@ -113,12 +144,7 @@
     } else if (kept) {
       localStorage.removeItem(PREFIX + key);
     }
-    const remember = (event) => {
-      if (event.target.form === form) write(key, valuesOf(form));
-    };
-    // Fields may live outside the form element (form="id"), so listen on the document.
-    document.addEventListener("input", remember);
-    document.addEventListener("change", remember);
+    onEdit(form, () => write(key, valuesOf(form)));
   }
 
   function setUpAutosave(form) {
@@ -189,15 +215,13 @@
       timer = setTimeout(save, delay);
     }
 
-    const onEdit = (event) => {
-      if (event.target.form !== form || event.target.name === "csrfmiddlewaretoken") return;
+    onEdit(form, (event) => {
+      if (event.target.name === "csrfmiddlewaretoken") return;
       dirty = true;
       say("Unsaved changes…");
       schedule(1200);
-    };
-    document.addEventListener("input", onEdit);
-    document.addEventListener("change", onEdit);
-    window.addEventListener("online", () => { if (dirty) schedule(0); });
+    });
+    waitingForOnline.set(form, () => { if (dirty) schedule(0); });
     form.addEventListener("submit", (event) => {
       if (timer) clearTimeout(timer);
       timer = null;
@@ -239,7 +263,8 @@
   function setUpSending() {
     document.addEventListener("submit", (event) => {
       const form = event.target;
-      // htmx sends its own forms (it prevents the browser's submission); see below.
+      // htmx sends its own forms (it prevents the browser's submission), and holds
+      // their buttons itself while they are on their way (hx-disabled-elt).
       if (event.defaultPrevented || form.method !== "post") return;
       if (form.dataset.sending) {
         event.preventDefault();
@@ -255,14 +280,6 @@
     window.addEventListener("pageshow", (event) => {
       if (!event.persisted) return;
       for (const form of document.querySelectorAll("form[data-sending]")) releaseButtons(form);
-    });
-    document.addEventListener("htmx:beforeRequest", (event) => {
-      const form = event.detail.elt;
-      if (form instanceof HTMLFormElement && form.method === "post") holdButtons(form);
-    });
-    document.addEventListener("htmx:afterRequest", (event) => {
-      const form = event.detail.elt;
-      if (form instanceof HTMLFormElement) releaseButtons(form);
     });
   }
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from conversations.models import Conversation, Customer
-from conversations.views import customers
+from salesheart import idempotency
 from salesheart.idempotency import ALREADY_SAVED
 
 NEW_CUSTOMER = "/conversations/customers/new/"
@@ -37,7 +37,7 @@ def test_a_double_click_on_save_sends_the_new_customer_once(
     fill_new_customer(page, live_server.url)
     posts: list[HttpRequest] = []
     first_arrived, answer_first = threading.Event(), threading.Event()
-    unpatched = customers.earlier_submission
+    unpatched = idempotency.earlier_submission
 
     def hold_the_first_post(request: HttpRequest) -> str | None:
         posts.append(request)
@@ -46,7 +46,8 @@ def test_a_double_click_on_save_sends_the_new_customer_once(
             answer_first.wait(timeout=30)
         return unpatched(request)
 
-    monkeypatch.setattr(customers, "earlier_submission", hold_the_first_post)
+    # The new-customer view asks through create_once, which asks here.
+    monkeypatch.setattr(idempotency, "earlier_submission", hold_the_first_post)
     # The mouse, not a locator: locators wait for the page a pending post leads to.
     save = page.get_by_role("button", name="Save")
     save.scroll_into_view_if_needed()

@@ -205,3 +205,55 @@ def test_an_expired_session_loses_nothing(page: Page, sign_in, rep, customer, li
     expect(page).to_have_url(re.compile(rf"/conversations/{conversation.pk}/log/"))
     expect(page.get_by_text("You were signed out before that could be saved")).to_be_visible()
     expect(page.get_by_label("Notes")).to_have_value("Typed while the session ran out")
+
+
+def test_an_add_on_its_way_holds_its_button_and_a_double_click_adds_one(
+    page: Page, sign_in, rep, customer, live_server
+):
+    """htmx holds the button of the form it is sending (hx-disabled-elt) until the answer."""
+    conversation = start_conversation(rep, customer)
+    sign_in("rita")
+    page.goto(f"{live_server.url}/conversations/{conversation.pk}/log/")
+    held = []
+
+    def hold(route) -> None:
+        # Looked at while the post is on its way: the button is held.
+        held.append(page.evaluate("document.querySelector('#pain-points form button').disabled"))
+        route.continue_()
+
+    page.route(re.compile(r"/pain-points/$"), hold)
+    page.get_by_label("What hurts, in their own words").fill("Audits take weeks.")
+    page.get_by_role("button", name="Add pain point").dblclick()
+    expect(page.get_by_role("list", name="Pain points")).to_contain_text("Audits take weeks.")
+    assert held == [True]
+    assert conversation.pain_points.count() == 1
+    # The fresh form's button is free again.
+    expect(page.get_by_role("button", name="Add pain point")).to_be_enabled()
+
+
+def test_swaps_add_no_listeners_to_the_document(page: Page, sign_in, rep, customer, live_server):
+    """Every add swaps a section in (htmx); the document's listeners stay as they were."""
+    conversation = start_conversation(rep, customer)
+    page.add_init_script(
+        """
+        window.documentListeners = 0;
+        const add = Document.prototype.addEventListener;
+        Document.prototype.addEventListener = function (...args) {
+          window.documentListeners += 1;
+          return add.apply(this, args);
+        };
+        """
+    )
+    sign_in("rita")
+    page.goto(f"{live_server.url}/conversations/{conversation.pk}/log/")
+    before = page.evaluate("window.documentListeners")
+    for words in ["Audits take weeks.", "Month-end takes nine days.", "Nobody trusts the data."]:
+        add_pain_point(page, words, "Time.")
+    assert page.evaluate("window.documentListeners") == before
+    # The forms swapped in still keep what is typed on this device.
+    page.get_by_label("What hurts, in their own words").fill("Kept on this device")
+    kept = page.evaluate(
+        "(pk) => Object.keys(localStorage).filter((key) => key.endsWith(':pain-' + pk))",
+        conversation.pk,
+    )
+    assert len(kept) == 1
