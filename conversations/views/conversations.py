@@ -12,7 +12,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conversations import services
-from conversations.access import get_conversation_for_user, get_deleted_conversation_for_user
+from conversations.access import (
+    can_coach,
+    get_conversation_for_user,
+    get_deleted_conversation_for_user,
+)
 from conversations.bands import bands_for
 from conversations.forms import CoachingNoteForm, ConversationFilterForm, StartForm
 from conversations.models import CoachingNote, Conversation, Customer, Transcript
@@ -115,19 +119,6 @@ def start_from_form(request: AuthenticatedHttpRequest, form: StartForm) -> Conve
         purpose=data["purpose"],
         plan_their_world=data.get("plan_their_world", ""),
         plan_questions=data.get("plan_questions", ""),
-    )
-
-
-def can_coach(user, conversation: Conversation) -> bool:
-    """The rep's managers, and trainers on conversations tied to assignments they gave,
-    leave coaching notes; the rep reads them."""
-    if conversation.rep_id == user.pk:
-        return False
-    if conversation.rep.team_id in user.managed_team_ids:
-        return True
-    return (
-        user.is_trainer
-        and Conversation.objects.given_as_training_by(user).filter(pk=conversation.pk).exists()
     )
 
 

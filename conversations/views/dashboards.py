@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from conversations import dashboards
+from conversations.access import get_managed_rep, get_managed_team
 from conversations.bands import bands_for
 from conversations.charts import line_chart, sparkline
 from conversations.dashboard_forms import DashboardFilterForm
@@ -152,19 +153,10 @@ def rep_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "conversations/dashboard_rep.html", context)
 
 
-def managed_rep(request: AuthenticatedHttpRequest, rep_id: int) -> User:
-    """A rep in one of the teams the requester manages; anyone else is not found."""
-    return get_object_or_404(
-        User.objects.select_related("team"),
-        pk=rep_id,
-        team__in=request.user.managed_team_ids,
-    )
-
-
 @require_GET
 @role_required("manager")
 def rep_dashboard_for_manager(request: AuthenticatedHttpRequest, rep_id: int) -> HttpResponse:
-    rep = managed_rep(request, rep_id)
+    rep = get_managed_rep(request.user, rep_id)
     filters = DashboardFilterForm(request.GET or None)
     context = {
         **rep_figures(rep, filters, request.user),
@@ -184,17 +176,6 @@ def rep_dashboard_for_manager(request: AuthenticatedHttpRequest, rep_id: int) ->
         :50
     ]
     return render(request, "conversations/dashboard_rep.html", context)
-
-
-def chosen_team(request: AuthenticatedHttpRequest) -> Team:
-    teams = request.user.managed_teams.all()
-    wanted = query_id(request, "team")
-    if wanted is not None:
-        return get_object_or_404(teams, pk=wanted)
-    team = teams.first()
-    if team is None:
-        raise Http404
-    return team
 
 
 def team_rows(
@@ -257,7 +238,7 @@ def team_rows(
 @require_GET
 @role_required("manager")
 def team_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    team = chosen_team(request)
+    team = get_managed_team(request.user, query_id(request, "team"))
     filters = DashboardFilterForm(request.GET or None)
     rows, team_summary, trend = team_rows(team, filters)
     sort = request.GET.get("sort", "name")
@@ -332,7 +313,7 @@ def csv_response(rows: Iterator[list[Any]], filename: str) -> StreamingHttpRespo
 @require_GET
 @role_required("manager")
 def team_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
-    team = chosen_team(request)
+    team = get_managed_team(request.user, query_id(request, "team"))
     filters = DashboardFilterForm(request.GET or None)
     rows, _, _ = team_rows(team, filters)
 
@@ -385,7 +366,7 @@ def rep_export(
             raise Http404
         rep = request.user
     else:
-        rep = managed_rep(request, rep_id)
+        rep = get_managed_rep(request.user, rep_id)
     filters = DashboardFilterForm(request.GET or None)
     with timezone.override(week_zone(rep)):
         conversations = dashboards.in_period(

@@ -27,7 +27,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from conversations import services
-from conversations.access import get_conversation_for_user, get_pain_point, get_product_talk
+from conversations.access import (
+    deleted_conversation_for_user,
+    get_conversation_for_user,
+    get_pain_point,
+    get_product_talk,
+)
 from conversations.forms import (
     LogForm,
     PainPointEditForm,
@@ -143,8 +148,7 @@ def conversation_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     try:
         conversation = get_conversation_for_user(request.user, pk, write=True)
     except Http404:
-        deleted = Conversation.objects.filter(pk=pk, rep=request.user, deleted_at__isnull=False)
-        if request.method == "POST" and (gone := deleted.first()):
+        if request.method == "POST" and (gone := deleted_conversation_for_user(request.user, pk)):
             return log_gone(request, gone)
         raise
     if request.method == "POST":

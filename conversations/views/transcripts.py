@@ -17,13 +17,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from conversations import services
-from conversations.access import get_conversation_for_user
+from conversations.access import get_conversation_for_user, get_segment
 from conversations.models import WORD_SOURCES, Conversation, TalkSegment, Transcript
 from conversations.templatetags.talk import percent
 from conversations.transcript_forms import SpeakersForm, TranscriptImportForm
@@ -406,7 +406,7 @@ def _back_to_line(segment: TalkSegment) -> HttpResponse:
 @require_POST
 def segment_retag(request: AuthenticatedHttpRequest, pk: int, segment: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
-    line = get_object_or_404(conversation.segments, pk=segment)
+    line = get_segment(conversation, segment)
     try:
         services.segment_retag(segment=line, kind=request.POST.get("kind", ""))
     except ValidationError as error:
@@ -424,7 +424,7 @@ def segment_retag(request: AuthenticatedHttpRequest, pk: int, segment: int) -> H
 @require_POST
 def segment_mark_pain(request: AuthenticatedHttpRequest, pk: int, segment: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
-    line = get_object_or_404(conversation.segments, pk=segment)
+    line = get_segment(conversation, segment)
     try:
         services.segment_mark_pain(segment=line)
     except ValidationError as error:
