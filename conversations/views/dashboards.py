@@ -23,7 +23,6 @@ from conversations.metrics import format_listening_to_pitching
 from conversations.models import CoachingNote, Conversation
 from conversations.readouts import summary_readouts
 from conversations.voice import Voice
-from reflections.models import Assignment
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.models import Team, User
 from salesheart.time_zones import zone_named
@@ -143,12 +142,7 @@ def rep_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         .drafts()
         .select_related("customer")[:5]
     )
-    context["due"] = (
-        Assignment.objects.filter(rep=request.user)
-        .open()
-        .overdue_first()
-        .select_related("exercise", "reflection")[:5]
-    )
+    # "Reflections due" is drawn by the reflections app's own tag (reflections_due).
     context["nav"] = "dashboard"
     return render(request, "conversations/dashboard_rep.html", context)
 
