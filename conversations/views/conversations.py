@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -72,7 +71,10 @@ def conversation_start(request: AuthenticatedHttpRequest, planning: bool = False
     if request.method == "POST" and form.is_valid():
         saved = submit_once(
             request,
-            lambda: start_from_form(request, form),
+            # The form's fields are the service's arguments, a new customer's included.
+            lambda: services.conversation_start_with_customer(
+                rep=request.user, **form.cleaned_data
+            ),
             url=lambda conversation: next_after_start(conversation, planning=planning),
         )
         if saved.repeated:
@@ -97,29 +99,6 @@ def next_after_start(conversation: Conversation, *, planning: bool) -> str:
     if planning:
         return reverse("conversations:list")
     return reverse("conversations:log", args=[conversation.pk])
-
-
-@transaction.atomic
-def start_from_form(request: AuthenticatedHttpRequest, form: StartForm) -> Conversation:
-    data = form.cleaned_data
-    customer = data["customer"]
-    if customer is None:
-        customer = Customer.objects.create(
-            rep=request.user,
-            name=data["new_customer_name"].strip(),
-            company=data["new_customer_company"].strip(),
-        )
-    return services.conversation_start(
-        rep=request.user,
-        customer=customer,
-        occurred_at=data["occurred_at"],
-        channel=data["channel"],
-        kind=data["kind"],
-        call_type=data["call_type"],
-        purpose=data["purpose"],
-        plan_their_world=data.get("plan_their_world", ""),
-        plan_questions=data.get("plan_questions", ""),
-    )
 
 
 @require_GET
