@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,7 +10,6 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from conversations import dashboards
@@ -23,6 +21,7 @@ from conversations.metrics import format_listening_to_pitching
 from conversations.models import CoachingNote, Conversation
 from conversations.readouts import summary_readouts
 from conversations.voice import Voice
+from salesheart.downloads import csv_response, percent_cell
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.models import Team, User
 from salesheart.time_zones import zone_named
@@ -275,35 +274,6 @@ def team_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-class Echo:
-    """csv.writer wants a file; this one hands each line straight to the response."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def percent_text(value: float | None) -> str:
-    return "" if value is None else f"{value * 100:.1f}"
-
-
-def safe_cell(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula (a customer named "=HYPERLINK(...)")
-    is written with a leading apostrophe, which spreadsheets show as plain text."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
-    return value
-
-
-def csv_response(rows: Iterator[list[Any]], filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow([safe_cell(cell) for cell in row]) for row in rows),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
 @require_GET
 @role_required("manager")
 def team_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
@@ -331,9 +301,9 @@ def team_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
                 row["rep"].get_full_name() or row["rep"].username,
                 summary.conversations,
                 summary.with_figures,
-                percent_text(summary.listening_ratio),
-                percent_text(summary.pitch_share),
-                percent_text(summary.diagnosed_first_rate),
+                percent_cell(summary.listening_ratio),
+                percent_cell(summary.pitch_share),
+                percent_cell(summary.diagnosed_first_rate),
                 summary.diagnosed_first_basis,
                 "" if summary.pain_points is None else f"{summary.pain_points:.1f}",
                 "" if summary.questions is None else f"{summary.questions:.1f}",
@@ -396,8 +366,8 @@ def rep_export(
                 conversation.get_kind_display(),
                 conversation.get_outcome_display(),
                 conversation.get_figures_source_display(),
-                percent_text(conversation.listening_ratio),
-                percent_text(conversation.pitch_share),
+                percent_cell(conversation.listening_ratio),
+                percent_cell(conversation.pitch_share),
                 diagnosed_first_text(conversation),
                 conversation.pain_point_count,
                 "" if conversation.questions_asked is None else conversation.questions_asked,

@@ -6,11 +6,11 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from salesheart.compose.export import personal_data
+from salesheart.downloads import as_attachment
 from salesheart.http import AuthenticatedHttpRequest
 from salesheart.models import User
 
@@ -47,5 +47,4 @@ def my_data_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         personal_data(request.user), content_type="application/json; charset=utf-8"
     )
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return as_attachment(response, filename)
