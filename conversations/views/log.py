@@ -184,8 +184,6 @@ def conversation_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 def save_log(request: AuthenticatedHttpRequest, conversation: Conversation) -> HttpResponse:
     finishing = request.POST.get("action") == "finish" or not conversation.is_draft
     form = LogForm(request.POST, instance=conversation, finishing=finishing)
-    if form.is_valid() and finishing and not conversation.pain_points.exists():
-        form.add_error(None, services.NO_PAIN_POINT_YET)
     if not form.is_valid():
         save_draft(conversation, request.POST)
         # The failed form has written its values onto its instance; the page
@@ -205,8 +203,8 @@ def save_log(request: AuthenticatedHttpRequest, conversation: Conversation) -> H
             if finishing and was_draft:
                 services.conversation_finish(conversation=conversation)
     except ValidationError as error:
-        # The last pain point was removed (in another tab) after the form was checked:
-        # finishing refuses under the conversation's lock, and nothing was saved.
+        # Finishing without a pain point (none yet, or the last one removed in another
+        # tab): the service refuses under the conversation's lock, and nothing is saved.
         form.add_error(None, error)
         save_draft(conversation, request.POST)
         saved = Conversation.objects.select_related("customer", "rep__team").get(pk=conversation.pk)
@@ -392,12 +390,9 @@ def proposal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     repeated = earlier_submission(request) is not None
     if not repeated:
         form = ProductTalkForm(request.POST, conversation=conversation)
-        if not conversation.pain_points.exists():
-            # The page keeps this form locked; a post that gets here anyway is refused too.
-            form.is_valid()
-            form.errors.clear()
-            form.add_error(None, services.NO_PAIN_POINT_YET)
-        elif form.is_valid():
+        # Before any pain point the page keeps this form locked; a post that gets here
+        # anyway is refused by the service, with the reason (the pain-first rule).
+        if form.is_valid():
             try:
                 repeated = submit_once(
                     request,
@@ -476,7 +471,13 @@ def proposal_delete(request: AuthenticatedHttpRequest, pk: int, item: int) -> Ht
     product_talk = get_product_talk(conversation, item)
     if request.method == "GET":
         return confirm_removal(request, conversation, product_talk, "proposal")
-    services.product_talk_delete(product_talk=product_talk)
+    try:
+        services.product_talk_delete(product_talk=product_talk)
+    except ValidationError as error:
+        if request.htmx:
+            return proposals_response(request, conversation, proposal_error=error.messages[0])
+        messages.error(request, error.messages[0])
+        return redirect(log_url(conversation, "proposals"))
     if request.htmx:
         return proposals_response(request, conversation)
     messages.success(request, "Proposal removed.")
