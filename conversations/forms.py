@@ -1,3 +1,10 @@
+"""The forms of the conversation pages: customer, start, log, pain point, proposal,
+filters and coaching notes.
+
+Size: one form per step of logging a conversation, sharing the field classes
+defined among them.
+"""
+
 from __future__ import annotations
 
 from datetime import timedelta

@@ -1,5 +1,8 @@
 """Writes that touch several rows of a conversation; each one is atomic.
 
+Size: one module on purpose: every write that takes the conversation's row lock
+(lock_conversation) is here, so the rule and the lock order are read in one place.
+
 The rule of the product lives here, below every form and view: no product
 talk before a pain point, and every proposal answers pain points of the same
 conversation.

@@ -8,6 +8,9 @@ Every edit form carries the version it was shown with (salesheart/edits.py):
 a save made from an older version than the stored one is refused and shown
 beside what is stored now. The autosaved draft is a column of its own and
 moves no version, so it never makes the rep's own form look out of date.
+
+Size: the log page's views (the log and its autosave, and adding, editing and
+removing pain points and proposals) share its context and its partial answers.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ Every step is the owning rep's (a manager who may read the conversation gets 403
 anyone else 404). On the timeline each rep line can be re-tagged and each customer
 line marked as a pain point: in place with htmx, the figures box redrawn out of band,
 and as plain forms that come back to the same line without JavaScript.
+
+Size: the import steps and the timeline's line actions share the timeline's
+partials and the figures box; decoding and parsing live in conversations.transcripts.
 """
 
 from __future__ import annotations
