@@ -65,6 +65,13 @@ def get_customer_for_user(user: User, pk: int, *, write: bool = False) -> Custom
     return customer
 
 
+def own_customer(user: User, pk: int | None) -> Customer | None:
+    """One of the user's own customers, to propose on a form; None for anyone else's."""
+    if pk is None:
+        return None
+    return Customer.objects.filter(rep=user, pk=pk).first()
+
+
 def get_pain_point(conversation: Conversation, pk: int) -> PainPoint:
     return get_object_or_404(conversation.pain_points, pk=pk)
 

@@ -15,10 +15,11 @@ from conversations.access import (
     can_coach,
     get_conversation_for_user,
     get_deleted_conversation_for_user,
+    own_customer,
 )
 from conversations.bands import bands_for
 from conversations.forms import CoachingNoteForm, ConversationFilterForm, StartForm
-from conversations.models import CoachingNote, Conversation, Customer, Transcript
+from conversations.models import CoachingNote, Conversation, Transcript
 from conversations.readouts import conversation_readouts
 from conversations.timeline import build_timeline, length_mismatch
 from conversations.voice import Voice
@@ -64,7 +65,7 @@ def conversation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def conversation_start(request: AuthenticatedHttpRequest, planning: bool = False) -> HttpResponse:
     initial = {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
     if (customer_id := query_id(request, "customer")) is not None:
-        initial["customer"] = Customer.objects.filter(rep=request.user, pk=customer_id).first()
+        initial["customer"] = own_customer(request.user, customer_id)
     form = StartForm(posted_or_kept(request), rep=request.user, planning=planning, initial=initial)
     if request.method == "POST" and (first := earlier_submission(request)):
         return answer_repeat(request, first)
