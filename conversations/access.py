@@ -108,6 +108,16 @@ def get_managed_rep(user: User, rep_id: int) -> User:
     )
 
 
+def get_figures_rep(user: User, rep_id: int | None) -> User:
+    """Whose figures a person may take away: their own when no rep is named (if they
+    sell at all), or those of a rep they manage; anyone else is not found."""
+    if rep_id is not None:
+        return get_managed_rep(user, rep_id)
+    if not user.is_rep:
+        raise Http404
+    return user
+
+
 def get_managed_team(user: User, pk: int | None) -> Team:
     """The team of that pk among those the user manages, or their first when none is
     asked for; someone who manages no team (or not that one) finds nothing."""

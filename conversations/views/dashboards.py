@@ -7,13 +7,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from conversations import dashboards
-from conversations.access import get_managed_rep, get_managed_team
+from conversations.access import get_figures_rep, get_managed_rep, get_managed_team
 from conversations.bands import bands_for
 from conversations.charts import line_chart, sparkline
 from conversations.dashboard_forms import DashboardFilterForm
@@ -325,12 +325,7 @@ def diagnosed_first_text(conversation: Conversation) -> str:
 def rep_export(
     request: AuthenticatedHttpRequest, rep_id: int | None = None
 ) -> StreamingHttpResponse:
-    if rep_id is None:
-        if not request.user.is_rep:
-            raise Http404
-        rep = request.user
-    else:
-        rep = get_managed_rep(request.user, rep_id)
+    rep = get_figures_rep(request.user, rep_id)
     filters = DashboardFilterForm(request.GET or None)
     with timezone.override(week_zone(rep)):
         conversations = dashboards.in_period(
