@@ -1,3 +1,10 @@
+"""The forms of the conversation pages: customer, start, log, pain point, proposal,
+filters and coaching notes.
+
+Size: one form per step of logging a conversation, sharing the field classes
+defined among them.
+"""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -319,6 +326,17 @@ class AnswersField(SafeModelMultipleChoiceField):
 
     def label_from_instance(self, obj: PainPoint) -> str:
         return obj.label
+
+    def clean(self, value: Any) -> Any:
+        try:
+            return super().clean(value)
+        except ValidationError:
+            # With no pain point yet there is nothing to choose: the form lets the post
+            # through and the service refuses it with the reason (pain first), as it must
+            # anyway under the conversation's lock. Checked only when the choice failed.
+            if self.queryset.exists():
+                raise
+            return self.queryset.none()
 
 
 class ProductTalkForm(PlainLabels, forms.ModelForm):

@@ -1,3 +1,10 @@
+"""Customers, conversations and what is recorded of them: pain points, proposals,
+talk segments, transcripts, recordings, coaching notes and the teams' talk bands.
+
+Size: the models of one app refer to each other (and to the querysets that scope
+them), so they stay together, one class per table.
+"""
+
 from __future__ import annotations
 
 from datetime import date, datetime

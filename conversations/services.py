@@ -1,5 +1,8 @@
 """Writes that touch several rows of a conversation; each one is atomic.
 
+Size: one module on purpose: every write that takes the conversation's row lock
+(lock_conversation) is here, so the rule and the lock order are read in one place.
+
 The rule of the product lives here, below every form and view: no product
 talk before a pain point, and every proposal answers pain points of the same
 conversation.
@@ -92,6 +95,40 @@ def conversation_start(
     if customer.rep_id != rep.pk:
         raise ValidationError("Choose one of your own customers.", code="foreign_customer")
     return Conversation.objects.create(
+        rep=rep,
+        customer=customer,
+        occurred_at=occurred_at,
+        channel=channel,
+        kind=kind,
+        call_type=call_type,
+        purpose=purpose,
+        plan_their_world=plan_their_world,
+        plan_questions=plan_questions,
+    )
+
+
+@transaction.atomic
+def conversation_start_with_customer(
+    *,
+    rep: User,
+    customer: Customer | None,
+    new_customer_name: str = "",
+    new_customer_company: str = "",
+    occurred_at: datetime,
+    channel: str = Conversation.Channel.VIDEO,
+    kind: str = Conversation.Kind.REAL,
+    call_type: str = Conversation.CallType.DISCOVERY,
+    purpose: str = "",
+    plan_their_world: str = "",
+    plan_questions: str = "",
+) -> Conversation:
+    """Start a conversation with one of the rep's customers or, when none is given, with
+    a customer met for the first time: both are saved, or neither."""
+    if customer is None:
+        customer = Customer.objects.create(
+            rep=rep, name=new_customer_name.strip(), company=new_customer_company.strip()
+        )
+    return conversation_start(
         rep=rep,
         customer=customer,
         occurred_at=occurred_at,

@@ -48,6 +48,16 @@ def is_manager_of(user: User, assignment: Assignment) -> bool:
     return assignment.rep.team_id is not None and assignment.rep.team_id in user.managed_team_ids
 
 
+def can_open_conversation(user: User, assignment: Assignment) -> bool:
+    """The conversation a reflection is about is read by the rep, their managers and the
+    trainer who gave the assignment (conversations.models' visible_to says the same)."""
+    return assignment.conversation_id is not None and (
+        assignment.rep_id == user.pk
+        or is_manager_of(user, assignment)
+        or assignment.assigned_by_id == user.pk
+    )
+
+
 def get_exercise_for_trainer(user: User, pk: int) -> Exercise:
     """The library is shared by every trainer; the role gate sits on the views."""
     return get_object_or_404(Exercise, pk=pk)

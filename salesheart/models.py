@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from salesheart.time_zones import recompute_weeks, validate_time_zone, zone_named
@@ -169,18 +168,6 @@ class User(AbstractUser):
         if self.is_staff:
             roles.append("admin")
         return roles
-
-    def home_url(self) -> str:
-        """Where this person's work starts: the first of their roles, managers first."""
-        if self.is_manager:
-            return reverse("conversations:team_dashboard")
-        if self.is_trainer:
-            return reverse("reflections:training_dashboard")
-        if self.is_rep:
-            return reverse("conversations:list")
-        if self.is_staff:
-            return reverse("admin:index")
-        return reverse("no_role")
 
 
 class SubmissionToken(models.Model):

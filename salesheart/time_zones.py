@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -65,25 +65,17 @@ def week_of(moment: datetime | None, zone: zoneinfo.ZoneInfo) -> date | None:
     return day - timedelta(days=day.weekday())
 
 
-def recompute_weeks(rep_ids: Iterable[int]) -> int:
-    """Recompute the stored week of every conversation of these reps, after their team
-    (or its time zone) changed. Returns how many rows moved to another week."""
-    from conversations.models import Conversation
+# Sent inside the saving transaction when reps' weeks may have moved: they changed team,
+# or their team changed its zone. The apps that store a week per row (conversations)
+# recompute theirs; the base sends rather than calls, so it imports no app.
+week_zone_changed = Signal()
 
+
+def recompute_weeks(rep_ids: Iterable[int]) -> None:
+    """Have every stored week of these reps recomputed, after their week zone changed."""
     rep_ids = list(rep_ids)
-    if not rep_ids:
-        return 0
-    zones = week_zones(rep_ids)
-    moved = []
-    rows = Conversation.objects.filter(rep_id__in=rep_ids).only("pk", "rep_id", "occurred_at")
-    for conversation in rows.order_by().iterator(chunk_size=2000):
-        week = week_of(conversation.occurred_at, zones[conversation.rep_id])
-        if week != conversation.occurred_week:
-            conversation.occurred_week = week
-            moved.append(conversation)
-    # A plain bulk update: the week is bookkeeping, it moves no edit version.
-    Conversation.objects.bulk_update(moved, ["occurred_week"], batch_size=1000)
-    return len(moved)
+    if rep_ids:
+        week_zone_changed.send(sender=None, rep_ids=rep_ids)
 
 
 def week_zones(rep_ids: Iterable[int]) -> dict[int, zoneinfo.ZoneInfo]:

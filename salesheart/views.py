@@ -8,32 +8,18 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from salesheart.export import personal_data
 from salesheart.forms import TimeZoneForm
 from salesheart.http import AuthenticatedHttpRequest
 from salesheart.untrusted import BadQuery
 
 logger = logging.getLogger(__name__)
-
-
-@require_GET
-def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return redirect(request.user.home_url())
-
-
-@require_GET
-def no_role(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if request.user.roles:
-        return redirect(request.user.home_url())
-    return render(request, "no_role.html")
 
 
 @login_not_required
@@ -74,17 +60,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 @require_GET
 def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "account/my_data.html")
-
-
-@never_cache
-@require_GET
-def my_data_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
-    filename = f"salesheart-{request.user.username}-{timezone.localdate():%Y-%m-%d}.json"
-    response = StreamingHttpResponse(
-        personal_data(request.user), content_type="application/json; charset=utf-8"
-    )
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
 
 
 @require_http_methods(["GET", "POST"])

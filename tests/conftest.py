@@ -1,4 +1,4 @@
-"""Shared personas: North's rep and manager, South's rep and manager, a trainer, an admin."""
+"""Shared personas: North's rep and manager, South's rep and manager, two trainers, an admin."""
 
 from __future__ import annotations
 
@@ -79,6 +79,12 @@ def other_manager(other_team) -> User:
 @pytest.fixture
 def trainer(db) -> User:
     return make_user("tess", first_name="Tess", last_name="Whitfield", is_trainer=True)
+
+
+@pytest.fixture
+def other_trainer(db) -> User:
+    """A second trainer: what tess gave is not theirs to see."""
+    return make_user("theo", first_name="Theo", last_name="Marsh", is_trainer=True)
 
 
 @pytest.fixture

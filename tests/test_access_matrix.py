@@ -54,7 +54,7 @@ from reflections.models import Assignment, Exercise, Reflection, State
 from salesheart.models import Team, User
 from tests.conftest import make_user
 from tests.factories import logged_conversation, make_customer, start_conversation
-from tests.reflections_factories import assign_one, make_scenario, reach
+from tests.reflections_factories import assign_one, make_exercise, make_scenario, reach
 
 MISSING = 987_654
 MD5_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
@@ -69,6 +69,9 @@ PERSONAS = [
     "manager",  # mara, manages North
     "other_manager",  # noah, manages South
     "trainer",  # tess, gave rita the assignment
+    # theo, a trainer too, gave rita another exercise that no conversation is tied to:
+    # being a trainer (or giving rita something) opens none of what tess gave.
+    "other_trainer",
     "staff",  # ada, staff and superuser, no team
 ]
 METHODS = ["GET", "POST"]
@@ -135,6 +138,7 @@ def build_scenario() -> Scenario:
     other_manager = make_user("noah", first_name="Noah", last_name="Baptiste")
     south.managers.add(other_manager)
     trainer = make_user("tess", first_name="Tess", last_name="Whitfield", is_trainer=True)
+    other_trainer = make_user("theo", first_name="Theo", last_name="Marsh", is_trainer=True)
     people = {
         "rep": rep,
         "teammate": make_user("rosa", first_name="Rosa", last_name="Lindqvist", team=north),
@@ -142,6 +146,7 @@ def build_scenario() -> Scenario:
         "manager": manager,
         "other_manager": other_manager,
         "trainer": trainer,
+        "other_trainer": other_trainer,
         "staff": make_user("ada", first_name="Ada", is_staff=True, is_superuser=True),
     }
 
@@ -162,6 +167,7 @@ def build_scenario() -> Scenario:
     )
     exercise = make_scenario()
     assignment = reach(assign_one(exercise, trainer, rep), State.DRAFT, text="Half way")
+    reach(assign_one(make_exercise(), other_trainer, rep), State.DRAFT, text="Asked first")
     # Rita writes her reflection about the conversation: tess may now read (not change) it.
     reflections_services.reflection_save_draft(
         reflection=assignment.reflection, text="Half way", conversation=conversation
@@ -268,7 +274,7 @@ def for_managers(answer: Answer) -> dict[str, Answer]:
 
 
 def for_trainers(answer: Answer) -> dict[str, Answer]:
-    return who(403, trainer=answer)
+    return who(403, trainer=answer, other_trainer=answer)
 
 
 def customer_reads(answer: Answer = 200) -> dict[str, Answer]:

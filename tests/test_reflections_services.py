@@ -211,6 +211,16 @@ def test_returning_keeps_the_feedback_and_lets_the_rep_revise_and_resubmit(assig
     assert [r.decision for r in reflection.reviews.all()] == ["reviewed", "returned"]
 
 
+def test_a_returned_reflection_saved_empty_becomes_a_draft(assignment):
+    # Unlike an assigned one (above), a returned reflection was read and sent back:
+    # any save, even of nothing, is the rep at work on it again, as the docstring says.
+    reach(assignment, State.RETURNED, text="Version one")
+    services.reflection_save_draft(reflection=fresh(assignment).reflection, text="  ")
+    reflection = fresh(assignment).reflection
+    assert reflection.state == State.DRAFT
+    assert not reflection.text.strip()
+
+
 def test_a_returned_reflection_can_be_resubmitted_straight_away(assignment):
     reach(assignment, State.RETURNED)
     services.reflection_submit(reflection=fresh(assignment).reflection, text="Revised")

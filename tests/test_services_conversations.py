@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from conversations import services
-from conversations.models import Conversation, PainPoint, ProductTalk
+from conversations.models import Conversation, Customer, PainPoint, ProductTalk
 from tests.factories import (
     add_pain_point,
     add_proposal,
@@ -52,6 +53,35 @@ def test_a_rep_cannot_start_a_conversation_with_another_reps_customer(rep, teamm
     assert refused.value.code == "foreign_customer"
     assert refused.value.messages == ["Choose one of your own customers."]
     assert not Conversation.objects.exists()
+
+
+def test_a_customer_met_for_the_first_time_is_made_with_the_conversation(rep):
+    conversation = services.conversation_start_with_customer(
+        rep=rep,
+        customer=None,
+        new_customer_name="  Ines Moreau ",
+        new_customer_company=" Moreau Freight ",
+        occurred_at=timezone.now(),
+        purpose="Intro",
+    )
+    customer = Customer.objects.get()
+    assert (customer.rep, customer.name, customer.company) == (rep, "Ines Moreau", "Moreau Freight")
+    assert (conversation.customer, conversation.purpose) == (customer, "Intro")
+
+
+def test_with_a_customer_given_no_other_is_made_and_a_foreign_one_saves_nothing(rep, teammate):
+    own = make_customer(rep, "Amira Haddad")
+    started = services.conversation_start_with_customer(
+        rep=rep, customer=own, new_customer_name="Ignored", occurred_at=timezone.now()
+    )
+    assert started.customer == own
+    someone_elses = make_customer(teammate, "Bo Lindgren")
+    with pytest.raises(ValidationError):
+        services.conversation_start_with_customer(
+            rep=rep, customer=someone_elses, occurred_at=timezone.now()
+        )
+    assert set(Customer.objects.values_list("name", flat=True)) == {"Amira Haddad", "Bo Lindgren"}
+    assert list(Conversation.objects.all()) == [started]
 
 
 # Pain points ---------------------------------------------------------------

@@ -3,8 +3,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from conversations import services
 from conversations.models import Conversation
 from conversations.services import NO_PAIN_POINT_YET
 from tests.factories import add_pain_point, add_proposal, make_customer, start_conversation
@@ -173,6 +175,19 @@ def test_a_proposal_before_any_pain_point_is_refused_with_the_reason(signed_in, 
     assert not draft.product_talks.exists()
 
 
+def test_a_stale_form_naming_a_removed_pain_point_is_refused_for_the_rule(signed_in, draft):
+    # The form was drawn while a pain point existed; it was removed since (another tab).
+    pain = add_pain_point(draft)
+    services.pain_point_delete(pain_point=pain)
+    response = signed_in.post(
+        url("proposal_add", draft), {"proposal": "Our platform", "answers": [pain.pk]}, headers=HTMX
+    )
+    html = response.content.decode()
+    assert NO_PAIN_POINT_YET in html
+    assert "only answer pain points heard in this conversation" not in html
+    assert not draft.product_talks.exists()
+
+
 def test_a_proposal_pointing_at_another_conversations_pain_point_is_refused(signed_in, rep, draft):
     add_pain_point(draft)
     elsewhere = add_pain_point(start_conversation(rep), "Someone else's pain")
@@ -216,6 +231,21 @@ def test_a_proposal_can_be_edited_and_removed(signed_in, draft):
     assert list(talk.answers.all()) == [second]
     signed_in.post(url("proposal_delete", draft, talk.pk), headers=HTMX)
     assert not draft.product_talks.exists()
+
+
+def test_a_removal_the_service_refuses_is_said_in_place(signed_in, draft, monkeypatch):
+    talk = add_proposal(draft, [add_pain_point(draft)])
+
+    def refuse(**kwargs):
+        raise ValidationError(services.CONVERSATION_GONE)
+
+    monkeypatch.setattr(services, "product_talk_delete", refuse)
+    response = signed_in.post(url("proposal_delete", draft, talk.pk), headers=HTMX)
+    assert response.status_code == 200
+    assert services.CONVERSATION_GONE in response.content.decode()
+    response = signed_in.post(url("proposal_delete", draft, talk.pk), follow=True)
+    assert services.CONVERSATION_GONE in response.content.decode()
+    assert draft.product_talks.exists()
 
 
 # Saving and finishing -----------------------------------------------------------

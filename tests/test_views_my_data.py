@@ -12,7 +12,7 @@ from django.urls import reverse
 from conversations import services
 from conversations.models import CoachingNote, Conversation
 from reflections.models import State
-from salesheart import export
+from salesheart.compose import export
 from tests.factories import logged_conversation, make_customer, start_conversation
 from tests.reflections_factories import assign_one, make_exercise, reach
 

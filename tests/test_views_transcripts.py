@@ -979,7 +979,7 @@ def test_uploading_again_changes_nothing_of_the_transcript_in_use(signed_in, con
 
 
 def test_the_data_export_pairs_the_timeline_with_its_own_transcript(signed_in, conversation):
-    from salesheart.export import conversation_batch
+    from salesheart.compose.export import conversation_batch
 
     analysed(conversation)
     imported(conversation, "teams.vtt")

@@ -9,17 +9,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from conversations import services
+from conversations.access import get_managed_team
 from conversations.band_forms import TalkBandForm
 from conversations.bands import BAND_FIELDS, DEFAULT_BANDS, default_values
 from conversations.models import Conversation, TalkBand
-from conversations.views.dashboards import chosen_team
 from salesheart.http import AuthenticatedHttpRequest, role_required
+from salesheart.untrusted import query_id
 
 
 @require_http_methods(["GET", "POST"])
 @role_required("manager")
 def team_bands(request: AuthenticatedHttpRequest) -> HttpResponse:
-    team = chosen_team(request)
+    team = get_managed_team(request.user, query_id(request, "team"))
     stored = {band.call_type: band for band in TalkBand.objects.filter(team=team)}
     data = request.POST if request.method == "POST" else None
     forms = []

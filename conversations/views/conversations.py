@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -12,10 +11,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conversations import services
-from conversations.access import get_conversation_for_user, get_deleted_conversation_for_user
+from conversations.access import (
+    can_coach,
+    get_conversation_for_user,
+    get_deleted_conversation_for_user,
+    own_customer,
+)
 from conversations.bands import bands_for
 from conversations.forms import CoachingNoteForm, ConversationFilterForm, StartForm
-from conversations.models import CoachingNote, Conversation, Customer, Transcript
+from conversations.models import CoachingNote, Conversation, Transcript
 from conversations.readouts import conversation_readouts
 from conversations.timeline import build_timeline, length_mismatch
 from conversations.voice import Voice
@@ -60,12 +64,15 @@ def conversation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def conversation_start(request: AuthenticatedHttpRequest, planning: bool = False) -> HttpResponse:
     initial = {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
     if (customer_id := query_id(request, "customer")) is not None:
-        initial["customer"] = Customer.objects.filter(rep=request.user, pk=customer_id).first()
+        initial["customer"] = own_customer(request.user, customer_id)
     form = StartForm(posted_or_kept(request), rep=request.user, planning=planning, initial=initial)
     if answer := create_once(
         request,
         form,
-        create=lambda: start_from_form(request, form),
+        # The form's fields are the service's arguments, a new customer's included.
+        create=lambda: services.conversation_start_with_customer(
+            rep=request.user, **form.cleaned_data
+        ),
         url=lambda conversation: next_after_start(conversation, planning=planning),
         success="Plan saved. Open it from your drafts when you log it." if planning else "",
     ):
@@ -86,42 +93,6 @@ def next_after_start(conversation: Conversation, *, planning: bool) -> str:
     if planning:
         return reverse("conversations:list")
     return reverse("conversations:log", args=[conversation.pk])
-
-
-@transaction.atomic
-def start_from_form(request: AuthenticatedHttpRequest, form: StartForm) -> Conversation:
-    data = form.cleaned_data
-    customer = data["customer"]
-    if customer is None:
-        customer = Customer.objects.create(
-            rep=request.user,
-            name=data["new_customer_name"].strip(),
-            company=data["new_customer_company"].strip(),
-        )
-    return services.conversation_start(
-        rep=request.user,
-        customer=customer,
-        occurred_at=data["occurred_at"],
-        channel=data["channel"],
-        kind=data["kind"],
-        call_type=data["call_type"],
-        purpose=data["purpose"],
-        plan_their_world=data.get("plan_their_world", ""),
-        plan_questions=data.get("plan_questions", ""),
-    )
-
-
-def can_coach(user, conversation: Conversation) -> bool:
-    """The rep's managers, and trainers on conversations tied to assignments they gave,
-    leave coaching notes; the rep reads them."""
-    if conversation.rep_id == user.pk:
-        return False
-    if conversation.rep.team_id in user.managed_team_ids:
-        return True
-    return (
-        user.is_trainer
-        and Conversation.objects.given_as_training_by(user).filter(pk=conversation.pk).exists()
-    )
 
 
 @require_GET

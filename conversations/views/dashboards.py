@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count
-from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from conversations import dashboards
+from conversations.access import get_figures_rep, get_managed_rep, get_managed_team
 from conversations.bands import bands_for
 from conversations.charts import line_chart, sparkline
 from conversations.dashboard_forms import DashboardFilterForm
@@ -22,7 +21,7 @@ from conversations.metrics import format_listening_to_pitching
 from conversations.models import CoachingNote, Conversation
 from conversations.readouts import summary_readouts
 from conversations.voice import Voice
-from reflections.models import Assignment
+from salesheart.downloads import csv_response, percent_cell
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.models import Team, User
 from salesheart.time_zones import zone_named
@@ -142,28 +141,14 @@ def rep_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         .drafts()
         .select_related("customer")[:5]
     )
-    context["due"] = (
-        Assignment.objects.filter(rep=request.user)
-        .open()
-        .overdue_first()
-        .select_related("exercise", "reflection")[:5]
-    )
+    # "Reflections due" is drawn by the reflections app's own tag (reflections_due).
     return render(request, "conversations/dashboard_rep.html", context)
-
-
-def managed_rep(request: AuthenticatedHttpRequest, rep_id: int) -> User:
-    """A rep in one of the teams the requester manages; anyone else is not found."""
-    return get_object_or_404(
-        User.objects.select_related("team"),
-        pk=rep_id,
-        team__in=request.user.managed_team_ids,
-    )
 
 
 @require_GET
 @role_required("manager")
 def rep_dashboard_for_manager(request: AuthenticatedHttpRequest, rep_id: int) -> HttpResponse:
-    rep = managed_rep(request, rep_id)
+    rep = get_managed_rep(request.user, rep_id)
     filters = DashboardFilterForm(request.GET or None)
     context = {
         **rep_figures(rep, filters, request.user),
@@ -182,17 +167,6 @@ def rep_dashboard_for_manager(request: AuthenticatedHttpRequest, rep_id: int) ->
         :50
     ]
     return render(request, "conversations/dashboard_rep.html", context)
-
-
-def chosen_team(request: AuthenticatedHttpRequest) -> Team:
-    teams = request.user.managed_teams.all()
-    wanted = query_id(request, "team")
-    if wanted is not None:
-        return get_object_or_404(teams, pk=wanted)
-    team = teams.first()
-    if team is None:
-        raise Http404
-    return team
 
 
 def team_rows(
@@ -255,7 +229,7 @@ def team_rows(
 @require_GET
 @role_required("manager")
 def team_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    team = chosen_team(request)
+    team = get_managed_team(request.user, query_id(request, "team"))
     filters = DashboardFilterForm(request.GET or None)
     rows, team_summary, trend = team_rows(team, filters)
     sort = request.GET.get("sort", "name")
@@ -297,39 +271,10 @@ def team_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-class Echo:
-    """csv.writer wants a file; this one hands each line straight to the response."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def percent_text(value: float | None) -> str:
-    return "" if value is None else f"{value * 100:.1f}"
-
-
-def safe_cell(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula (a customer named "=HYPERLINK(...)")
-    is written with a leading apostrophe, which spreadsheets show as plain text."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
-    return value
-
-
-def csv_response(rows: Iterator[list[Any]], filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow([safe_cell(cell) for cell in row]) for row in rows),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
 @require_GET
 @role_required("manager")
 def team_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
-    team = chosen_team(request)
+    team = get_managed_team(request.user, query_id(request, "team"))
     filters = DashboardFilterForm(request.GET or None)
     rows, _, _ = team_rows(team, filters)
 
@@ -353,9 +298,9 @@ def team_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
                 row["rep"].get_full_name() or row["rep"].username,
                 summary.conversations,
                 summary.with_figures,
-                percent_text(summary.listening_ratio),
-                percent_text(summary.pitch_share),
-                percent_text(summary.diagnosed_first_rate),
+                percent_cell(summary.listening_ratio),
+                percent_cell(summary.pitch_share),
+                percent_cell(summary.diagnosed_first_rate),
                 summary.diagnosed_first_basis,
                 "" if summary.pain_points is None else f"{summary.pain_points:.1f}",
                 "" if summary.questions is None else f"{summary.questions:.1f}",
@@ -377,12 +322,7 @@ def diagnosed_first_text(conversation: Conversation) -> str:
 def rep_export(
     request: AuthenticatedHttpRequest, rep_id: int | None = None
 ) -> StreamingHttpResponse:
-    if rep_id is None:
-        if not request.user.is_rep:
-            raise Http404
-        rep = request.user
-    else:
-        rep = managed_rep(request, rep_id)
+    rep = get_figures_rep(request.user, rep_id)
     filters = DashboardFilterForm(request.GET or None)
     with timezone.override(week_zone(rep)):
         conversations = dashboards.in_period(
@@ -418,8 +358,8 @@ def rep_export(
                 conversation.get_kind_display(),
                 conversation.get_outcome_display(),
                 conversation.get_figures_source_display(),
-                percent_text(conversation.listening_ratio),
-                percent_text(conversation.pitch_share),
+                percent_cell(conversation.listening_ratio),
+                percent_cell(conversation.pitch_share),
                 diagnosed_first_text(conversation),
                 conversation.pain_point_count,
                 "" if conversation.questions_asked is None else conversation.questions_asked,

@@ -8,6 +8,9 @@ Every edit form carries the version it was shown with (salesheart/edits.py):
 a save made from an older version than the stored one is refused and shown
 beside what is stored now. The autosaved draft is a column of its own and
 moves no version, so it never makes the rep's own form look out of date.
+
+Size: the log page's views (the log and its autosave, and adding, editing and
+removing pain points and proposals) share its context and its partial answers.
 """
 
 from __future__ import annotations
@@ -27,7 +30,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from conversations import services
-from conversations.access import get_conversation_for_user, get_pain_point, get_product_talk
+from conversations.access import (
+    deleted_conversation_for_user,
+    get_conversation_for_user,
+    get_pain_point,
+    get_product_talk,
+)
 from conversations.forms import (
     LogForm,
     PainPointEditForm,
@@ -44,7 +52,7 @@ from salesheart.edits import (
     save_edit_or_answer_conflict,
 )
 from salesheart.http import AuthenticatedHttpRequest
-from salesheart.idempotency import create_once, earlier_submission
+from salesheart.idempotency import create_once
 from salesheart.pending import kept_post, posted_or_kept
 
 LOG_TEMPLATE = "conversations/log.html"
@@ -155,8 +163,7 @@ def conversation_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     try:
         conversation = get_conversation_for_user(request.user, pk, write=True)
     except Http404:
-        deleted = Conversation.objects.filter(pk=pk, rep=request.user, deleted_at__isnull=False)
-        if request.method == "POST" and (gone := deleted.first()):
+        if request.method == "POST" and (gone := deleted_conversation_for_user(request.user, pk)):
             return log_gone(request, gone)
         raise
     if request.method == "POST":
@@ -190,8 +197,6 @@ def conversation_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 def save_log(request: AuthenticatedHttpRequest, conversation: Conversation) -> HttpResponse:
     finishing = request.POST.get("action") == "finish" or not conversation.is_draft
     form = LogForm(request.POST, instance=conversation, finishing=finishing)
-    if form.is_valid() and finishing and not conversation.pain_points.exists():
-        form.add_error(None, services.NO_PAIN_POINT_YET)
     if not form.is_valid():
         save_draft(conversation, request.POST)
         # The failed form has written its values onto its instance; the page
@@ -211,8 +216,8 @@ def save_log(request: AuthenticatedHttpRequest, conversation: Conversation) -> H
             if finishing and was_draft:
                 services.conversation_finish(conversation=conversation)
     except ValidationError as error:
-        # The last pain point was removed (in another tab) after the form was checked:
-        # finishing refuses under the conversation's lock, and nothing was saved.
+        # Finishing without a pain point (none yet, or the last one removed in another
+        # tab): the service refuses under the conversation's lock, and nothing is saved.
         form.add_error(None, error)
         save_draft(conversation, request.POST)
         saved = Conversation.objects.select_related("customer", "rep__team").get(pk=conversation.pk)
@@ -388,12 +393,9 @@ def pain_point_delete(request: AuthenticatedHttpRequest, pk: int, item: int) -> 
 def proposal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
     form = ProductTalkForm(request.POST, conversation=conversation)
-    if not conversation.pain_points.exists() and earlier_submission(request) is None:
-        # The page keeps this form locked; a post that gets here anyway is refused too.
-        form.is_valid()
-        form.errors.clear()
-        form.add_error(None, services.NO_PAIN_POINT_YET)
-    elif answer := create_once(
+    # Before any pain point the page keeps this form locked; a post that gets here
+    # anyway is refused by the service, with the reason (the pain-first rule).
+    if answer := create_once(
         request,
         form,
         create=lambda: services.product_talk_add(
@@ -459,7 +461,13 @@ def proposal_delete(request: AuthenticatedHttpRequest, pk: int, item: int) -> Ht
     product_talk = get_product_talk(conversation, item)
     if request.method == "GET":
         return confirm_removal(request, conversation, product_talk, "proposal")
-    services.product_talk_delete(product_talk=product_talk)
+    try:
+        services.product_talk_delete(product_talk=product_talk)
+    except ValidationError as error:
+        if request.htmx:
+            return proposals_response(request, conversation, proposal_error=error.messages[0])
+        messages.error(request, error.messages[0])
+        return redirect(log_url(conversation, "proposals"))
     if request.htmx:
         return proposals_response(request, conversation)
     messages.success(request, "Proposal removed.")

@@ -11,14 +11,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from conversations import services
-from conversations.access import get_conversation_for_user
-from conversations.models import Conversation, Recording
+from conversations.access import get_conversation_for_user, get_recording
+from conversations.models import Recording
 from conversations.recording_forms import RecordingUploadForm, SideForm
 from conversations.recordings.analyse import MONO_MESSAGE
 from conversations.recordings.errors import RecordingError
@@ -30,10 +30,6 @@ from salesheart.models import User
 
 UPLOAD_TEMPLATE = "conversations/recording_upload.html"
 PROGRESS_TEMPLATE = "conversations/recording_progress.html"
-
-
-def _recording_for(conversation: Conversation, pk: int) -> Recording:
-    return get_object_or_404(Recording, pk=pk, conversation=conversation)
 
 
 def _progress_url(recording: Recording) -> str:
@@ -147,7 +143,7 @@ def _done_url(recording: Recording) -> str:
 @require_safe
 def recording_progress(request: AuthenticatedHttpRequest, pk: int, recording: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
-    job = recording_check_stale(_recording_for(conversation, recording))
+    job = recording_check_stale(get_recording(conversation, recording))
     if request.htmx and not job.is_active:
         # The next step needs the whole page (the side choice or the message).
         return HttpResponseClientRedirect(_progress_url(job))
@@ -165,7 +161,7 @@ def recording_progress(request: AuthenticatedHttpRequest, pk: int, recording: in
 @require_POST
 def recording_choose(request: AuthenticatedHttpRequest, pk: int, recording: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
-    job = _recording_for(conversation, recording)
+    job = get_recording(conversation, recording)
     if job.state != Recording.State.READY:
         messages.info(request, "This recording was already applied or cancelled.")
         return redirect(_progress_url(job))
@@ -198,6 +194,6 @@ def recording_choose(request: AuthenticatedHttpRequest, pk: int, recording: int)
 @require_POST
 def recording_cancel(request: AuthenticatedHttpRequest, pk: int, recording: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
-    services.recording_cancel(recording=_recording_for(conversation, recording))
+    services.recording_cancel(recording=get_recording(conversation, recording))
     messages.info(request, "Cancelled. The recording is deleted.")
     return redirect(conversation.get_absolute_url())

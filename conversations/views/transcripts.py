@@ -4,6 +4,9 @@ Every step is the owning rep's (a manager who may read the conversation gets 403
 anyone else 404). On the timeline each rep line can be re-tagged and each customer
 line marked as a pain point: in place with htmx, the figures box redrawn out of band,
 and as plain forms that come back to the same line without JavaScript.
+
+Size: the import steps and the timeline's line actions share the timeline's
+partials and the figures box; decoding and parsing live in conversations.transcripts.
 """
 
 from __future__ import annotations
@@ -17,13 +20,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from conversations import services
-from conversations.access import get_conversation_for_user
+from conversations.access import get_conversation_for_user, get_segment
 from conversations.models import WORD_SOURCES, Conversation, TalkSegment, Transcript
 from conversations.templatetags.talk import percent
 from conversations.transcript_forms import SpeakersForm, TranscriptImportForm
@@ -399,7 +402,7 @@ def _back_to_line(segment: TalkSegment) -> HttpResponse:
 @require_POST
 def segment_retag(request: AuthenticatedHttpRequest, pk: int, segment: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
-    line = get_object_or_404(conversation.segments, pk=segment)
+    line = get_segment(conversation, segment)
     try:
         services.segment_retag(segment=line, kind=request.POST.get("kind", ""))
     except ValidationError as error:
@@ -417,7 +420,7 @@ def segment_retag(request: AuthenticatedHttpRequest, pk: int, segment: int) -> H
 @require_POST
 def segment_mark_pain(request: AuthenticatedHttpRequest, pk: int, segment: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
-    line = get_object_or_404(conversation.segments, pk=segment)
+    line = get_segment(conversation, segment)
     try:
         services.segment_mark_pain(segment=line)
     except ValidationError as error:

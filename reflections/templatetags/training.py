@@ -6,8 +6,25 @@ from django import template
 from django.utils import timezone
 
 from reflections.models import Assignment
+from salesheart.models import User
 
 register = template.Library()
+
+# How many open assignments a rep's dashboard lists; the rest are on their assignments page.
+DUE_ON_DASHBOARD = 5
+
+
+@register.inclusion_tag("reflections/partials/reflections_due.html")
+def reflections_due(rep: User) -> dict:
+    """The rep dashboard's "Reflections due": drawn here, so the conversations app that
+    owns the dashboard needs to know nothing of assignments."""
+    due = (
+        Assignment.objects.filter(rep=rep)
+        .open()
+        .overdue_first()
+        .select_related("exercise", "reflection")[:DUE_ON_DASHBOARD]
+    )
+    return {"due": due}
 
 
 @register.inclusion_tag("reflections/partials/state_badge.html")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from reflections import services
-from reflections.access import get_assignment_for_user, persona_token
+from reflections.access import can_open_conversation, get_assignment_for_user, persona_token
 from reflections.forms import ReflectionForm
 from reflections.matching import Finding, match_pain_points
 from reflections.models import DONE_STATES, Assignment
@@ -73,13 +73,7 @@ def assignment_context(request: AuthenticatedHttpRequest, assignment: Assignment
         "findings": findings,
         "found_count": sum(finding.found for finding in findings or []),
         "is_rep": assignment.rep_id == request.user.pk,
-        # The rep, their managers and the assigning trainer may all read it.
-        "can_open_conversation": assignment.conversation_id is not None
-        and (
-            assignment.rep_id == request.user.pk
-            or assignment.rep.team_id in request.user.managed_team_ids
-            or assignment.assigned_by_id == request.user.pk
-        ),
+        "can_open_conversation": can_open_conversation(request.user, assignment),
     }
 
 

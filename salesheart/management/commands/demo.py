@@ -1,4 +1,9 @@
-"""A demo sales organisation with twelve weeks of history. Safe to run again."""
+"""A demo sales organisation with twelve weeks of history. Safe to run again.
+
+Size: most of it is the demo's data (each rep's profile and habits, the scripted
+call); building the organisation is the Command at the end. Composition: it uses
+every app, and the base never imports it (scripts/layers.py).
+"""
 
 from __future__ import annotations
 
