@@ -21,9 +21,8 @@ from salesheart.edits import DAMAGED_VERSION, VersionedModel
 from salesheart.models import User
 from tests.conftest import make_user
 from tests.factories import add_pain_point, logged_conversation, make_customer
+from tests.helpers import app_urls, expire_session, sign_in_again, stamped
 from tests.reflections_factories import assign_one, fresh, make_exercise, make_scenario, reach
-from tests.test_access_matrix import app_urls
-from tests.test_pending import expire_session, sign_in_again, stamped
 
 FIRST = "Written in the first window"
 SECOND = "Typed in the second window"

@@ -12,7 +12,7 @@ from django.utils.html import escape
 from conversations import services
 from conversations.models import Conversation, PainPoint, ProductTalk
 from tests.factories import add_pain_point, add_proposal, logged_conversation, start_conversation
-from tests.rule import breaches_of_the_rule
+from tests.helpers import breaches_of_the_rule
 
 HTMX = {"HX-Request": "true"}
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from conversations.models import Conversation
 from conversations.services import NO_PAIN_POINT_YET
 from tests.factories import add_pain_point, add_proposal, make_customer, start_conversation
+from tests.helpers import log_data
 
 HTMX = {"HX-Request": "true"}
 
@@ -25,27 +26,6 @@ def signed_in(client, rep):
 
 def url(name: str, conversation: Conversation, *args: int) -> str:
     return reverse(f"conversations:{name}", args=[conversation.pk, *args])
-
-
-def log_data(conversation: Conversation, **overrides) -> dict[str, object]:
-    data = {
-        "customer": conversation.customer_id,
-        "occurred_at": "2026-01-05T10:00",
-        "channel": "video",
-        "kind": "real",
-        "purpose": "Discovery call",
-        "outcome": "next_meeting",
-        "next_step": "Send the pilot plan",
-        "notes": "",
-        "duration_minutes": "30",
-        "estimate_unit": "percent",
-        "estimate_customer": "60",
-        "estimate_asking": "20",
-        "estimate_pitching": "10",
-        "estimate_other": "10",
-    }
-    data.update(overrides)
-    return data
 
 
 # The page -------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from conversations.models import Conversation, Customer
 from tests.factories import make_customer
+from tests.helpers import as_input, start_data
 
 START_URL = reverse("conversations:start")
 PLAN_URL = reverse("conversations:plan")
@@ -19,25 +20,6 @@ FUTURE = "That is in the future"
 BOTH = "Pick an existing customer or type a new one, not both."
 NEITHER = "Choose the customer, or type the name of a new one."
 NOT_YOURS = "Choose one of your own customers."
-
-
-def as_input(moment) -> str:
-    """A moment as the datetime-local input shows and sends it, in the local time zone."""
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
-
-
-def start_data(**overrides) -> dict[str, object]:
-    data = {
-        "customer": "",
-        "new_customer_name": "",
-        "new_customer_company": "",
-        "occurred_at": as_input(timezone.now() - timedelta(hours=1)),
-        "channel": "phone",
-        "kind": "real",
-        "purpose": "Discovery call",
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture

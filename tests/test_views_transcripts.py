@@ -23,7 +23,7 @@ from conversations.transcript_forms import (
 )
 from conversations.transcripts import MAX_BYTES
 from tests.factories import add_pain_point, start_conversation
-from tests.test_pending import stamped
+from tests.helpers import stamped
 
 FIXTURES = Path(__file__).parent / "fixtures" / "transcripts"
 HTMX = {"HX-Request": "true"}
