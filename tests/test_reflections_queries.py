@@ -24,6 +24,11 @@ TEAM_TRAINING_QUERIES = 12
 MINE_QUERIES = 9
 # The trainer's review page reads no autosaved draft and no own-practice links.
 ASSIGNMENT_QUERIES = {"rep": 11, "trainer": 9}
+# Session, user, managed teams, the exercises with their assignment counts, the session saved.
+EXERCISE_LIST_QUERIES = 7
+# Session, user, managed teams, then the reps, the trainer's last write, the exercises and
+# the teams to choose from, the session saved.
+ASSIGN_QUERIES = 10
 STATES = [State.ASSIGNED, State.DRAFT, State.SUBMITTED, State.REVIEWED, State.RETURNED]
 
 
@@ -101,3 +106,33 @@ def test_a_practised_assignment(
         response = client.get(url)
     assert response.status_code == 200
     assert response.context["findings"] is not None
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_the_exercise_library(client, trainer, rep, django_assert_num_queries, size):
+    """Every exercise with how often it was assigned, archived ones apart, in one read."""
+    exercises = [make_exercise(f"Exercise {n:02d}") for n in range(size)]
+    for exercise in exercises:
+        assign_one(exercise, trainer, rep)
+    exercises[-1].archive()
+    client.force_login(trainer)
+    with django_assert_num_queries(EXERCISE_LIST_QUERIES):
+        response = client.get(reverse("reflections:exercise_list"))
+    assert response.status_code == 200
+    # The starter library is there too; ours are listed beside it.
+    ours = [e for e in response.context["active"] if e.title.startswith("Exercise ")]
+    assert len(ours) == size - 1
+    assert [exercise.assigned for exercise in response.context["archived"]] == [1]
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_the_assign_page(client, trainer, team, other_team, django_assert_num_queries, size):
+    """The choices of exercises, reps and teams: one query each, however many there are."""
+    for n in range(size):
+        make_exercise(f"Exercise {n:02d}")
+        make_user(f"rep{n}", team=team if n % 2 else other_team)
+    client.force_login(trainer)
+    with django_assert_num_queries(ASSIGN_QUERIES):
+        response = client.get(reverse("reflections:assign"))
+    assert response.status_code == 200
+    assert response.content.decode().count("Exercise ") >= size

@@ -15,6 +15,9 @@ from tests.helpers import as_input, start_data
 START_URL = reverse("conversations:start")
 PLAN_URL = reverse("conversations:plan")
 LIST_URL = reverse("conversations:list")
+# Session, user, managed teams, the rep's last write, the customers to choose from, then
+# the session saved (savepoint, update, release): the same at any number of customers.
+START_QUERIES = 8
 
 FUTURE = "That is in the future"
 BOTH = "Pick an existing customer or type a new one, not both."
@@ -310,3 +313,15 @@ def test_a_refused_plan_keeps_its_homework(signed_in):
     assert "What does month-end cost you?" in html
     assert 'value="Chen Wei"' in html
     assert not Customer.objects.exists()
+
+
+@pytest.mark.parametrize("customers", [1, 10])
+def test_the_start_page_takes_the_same_number_of_queries_however_many_customers(
+    signed_in, rep, django_assert_num_queries, customers
+):
+    for number in range(customers):
+        make_customer(rep, f"Customer {number:02d}")
+    with django_assert_num_queries(START_QUERIES):
+        response = signed_in.get(START_URL)
+    assert response.status_code == 200
+    assert response.content.decode().count("Customer ") >= customers
