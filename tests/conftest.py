@@ -82,6 +82,12 @@ def trainer(db) -> User:
 
 
 @pytest.fixture
+def other_trainer(db) -> User:
+    """A second trainer, who gave none of Tess's assignments."""
+    return make_user("theo", first_name="Theo", last_name="Marsh", is_trainer=True)
+
+
+@pytest.fixture
 def staff(db) -> User:
     return make_user("ada", first_name="Ada", is_staff=True, is_superuser=True)
 

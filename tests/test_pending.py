@@ -12,9 +12,8 @@ from django.urls import reverse
 
 from conversations.models import Customer
 from reflections.models import State
-from salesheart.models import User
 from salesheart.pending import OWNER_FIELD
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD
 from tests.factories import add_pain_point, add_proposal, make_customer, start_conversation
 from tests.helpers import expire_session, sign_in_again, stamped
 from tests.reflections_factories import assign_one, make_exercise, reach
@@ -249,11 +248,6 @@ KEPT_FORMS = [
 ]
 # Who else signs in on the same browser: someone who can open the same kind of page.
 NEXT_PERSON = {"rep": "teammate", "trainer": "other_trainer"}
-
-
-@pytest.fixture
-def other_trainer(db) -> User:
-    return make_user("theo", first_name="Theo", is_trainer=True)
 
 
 @pytest.fixture

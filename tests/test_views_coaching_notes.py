@@ -222,7 +222,10 @@ def test_a_trainer_reads_and_notes_a_conversation_tied_to_their_assignment(clien
         reps=[rep],
         due_on=timezone.localdate() + timedelta(days=3),
     )
-    Assignment.objects.filter(rep=rep).update(conversation=conversation)
+    # The rep ties her conversation to the assignment as she writes, not yet a word in.
+    reflection_services.reflection_save_draft(
+        reflection=Assignment.objects.get(rep=rep).reflection, text="", conversation=conversation
+    )
     client.force_login(trainer)
     assert client.get(conversation.get_absolute_url()).status_code == 200
     assert client.get(other.get_absolute_url()).status_code == 404
