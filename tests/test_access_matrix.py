@@ -34,7 +34,7 @@ import pytest
 from django.apps import apps
 from django.db import transaction
 from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from conversations import services
@@ -54,6 +54,7 @@ from reflections.models import Assignment, Exercise, Reflection, State
 from salesheart.models import Team, User
 from tests.conftest import make_user
 from tests.factories import logged_conversation, make_customer, start_conversation
+from tests.helpers import app_urls, walk
 from tests.reflections_factories import assign_one, make_exercise, make_scenario, reach
 
 MISSING = 987_654
@@ -478,45 +479,6 @@ EXPECTED: dict[str, Entry] = {
 
 
 # The URLs ------------------------------------------------------------------------------
-
-AUTH_VIEWS_MODULE = "django.contrib.auth.views"
-STATIC_MODULES = ("django.views.static", "django.contrib.staticfiles")
-
-
-def _callback_module(pattern: URLPattern) -> str:
-    callback = pattern.callback
-    return getattr(callback, "view_class", callback).__module__
-
-
-def walk(
-    patterns: list, namespace: str = "", prefix: str = ""
-) -> Iterator[tuple[str, str, URLPattern]]:
-    """(namespace, full name, pattern) for every URL pattern, namespaces included."""
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            inner = ":".join(part for part in (namespace, pattern.namespace or "") if part)
-            yield from walk(pattern.url_patterns, inner, route)
-        else:
-            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
-            yield namespace, name or f"<unnamed {route}>", pattern
-
-
-def is_excluded(namespace: str, pattern: URLPattern) -> bool:
-    module = _callback_module(pattern)
-    return (
-        namespace.split(":")[0] == "admin"
-        or module == AUTH_VIEWS_MODULE
-        or module.startswith(STATIC_MODULES)
-    )
-
-
-def app_urls() -> set[str]:
-    return {
-        name
-        for namespace, name, pattern in walk(get_resolver().url_patterns)
-        if not is_excluded(namespace, pattern)
-    }
 
 
 def test_every_url_has_an_entry():

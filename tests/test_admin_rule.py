@@ -21,7 +21,7 @@ from tests.factories import (
     make_customer,
     start_conversation,
 )
-from tests.rule import breaches_of_the_rule
+from tests.helpers import breaches_of_the_rule
 
 PAINS = "pain_points"
 TALKS = "product_talks"

@@ -18,7 +18,7 @@ from conversations.models import Conversation
 from salesheart.management.commands.backup_db import backup_sqlite, postgres_command
 from salesheart.management.commands.restore_db import check_backup, restore_sqlite
 from tests.factories import start_conversation
-from tests.test_settings import manage
+from tests.helpers import manage
 
 BATCH = 10
 on_sqlite = pytest.mark.skipif(

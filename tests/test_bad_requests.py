@@ -10,8 +10,8 @@ import pytest
 from django.conf import settings
 from django.urls import URLResolver, get_resolver, reverse
 
-from conversations.models import Customer
-from tests.factories import make_customer, start_conversation
+from conversations.models import Conversation, Customer, Transcript
+from tests.factories import logged_conversation, make_customer, start_conversation
 from tests.reflections_factories import assign_one, make_exercise
 
 FRIENDLY = "We could not read what was sent"
@@ -185,36 +185,54 @@ def test_a_file_part_with_undecodable_bytes_gets_the_encoding_message(signed_in,
 # Bad encodings in form fields -----------------------------------------------------------
 
 
+REPLACED = "\ufffd"  # what an undecodable byte becomes: U+FFFD, the replacement character
+
+
 @pytest.mark.parametrize(
-    "body",
+    ("body", "stored"),
     [
-        b"name=%FF%FE%FD&company=%C3%28",  # percent-encoded invalid UTF-8
-        b"name=\xff\xfe\xfd&company=\xc3\x28",  # raw invalid UTF-8
-        b"name=%ED%A0%80",  # an encoded lone surrogate
-        b"name=%00",  # NUL
-        b"name=%",  # a broken escape
-        b"name=a&&&=&=b&%%%",  # empty and odd pairs
+        # percent-encoded invalid UTF-8
+        (b"name=%FF%FE%FD&company=%C3%28", (REPLACED * 3, f"{REPLACED}(")),
+        # raw invalid UTF-8: Django falls back to reading the body as Latin-1
+        (b"name=\xff\xfe\xfd&company=\xc3\x28", ("ÿþý", "Ã(")),
+        # an encoded lone surrogate
+        (b"name=%ED%A0%80", (REPLACED * 3, "")),
+        # NUL: refused, with the field's message
+        (b"name=%00", None),
+        # a broken escape is kept as typed
+        (b"name=%", ("%", "")),
+        # empty and odd pairs are dropped
+        (b"name=a&&&=&=b&%%%", ("a", "")),
     ],
     ids=["percent", "raw", "surrogate", "nul", "broken-escape", "odd-pairs"],
 )
-def test_invalid_utf8_in_a_customer_form_field_is_not_a_500(signed_in, body):
+def test_invalid_utf8_in_a_customer_form_field_is_stored_as_read_or_refused(
+    signed_in, body, stored
+):
     response = signed_in.generic(
         "POST", reverse("conversations:customer_create"), body, content_type=FORM
     )
     assert_not_500(response)
+    if stored is None:
+        assert response.status_code == 200
+        assert "Null characters are not allowed." in response.content.decode()
+        assert not Customer.objects.exists()
+    else:
+        assert response.status_code == 302
+        assert list(Customer.objects.values_list("name", "company")) == [stored]
 
 
 @pytest.mark.parametrize(
-    "content_type",
+    ("content_type", "status"),
     [
-        f"{FORM}; charset=utf-16",
-        f"{FORM}; charset=no-such-charset",
-        f"{FORM}; charset=latin-1",
-        "text/plain; charset=utf-8",
-        "application/json",
+        # A charset Django does not read forms in: the friendly 400.
+        (f"{FORM}; charset=latin-1", 400),
+        # Not a form at all: nothing posted, so the blank form again.
+        ("text/plain; charset=utf-8", 200),
+        ("application/json", 200),
     ],
 )
-def test_odd_charsets_and_content_types_are_not_a_500(signed_in, content_type):
+def test_odd_charsets_and_content_types_store_nothing(signed_in, content_type, status):
     response = signed_in.generic(
         "POST",
         reverse("conversations:customer_create"),
@@ -222,18 +240,29 @@ def test_odd_charsets_and_content_types_are_not_a_500(signed_in, content_type):
         content_type=content_type,
     )
     assert_not_500(response)
+    assert response.status_code == status
+    assert (FRIENDLY in response.content.decode()) is (status == 400)
+    assert not Customer.objects.exists()
 
 
-def test_invalid_utf8_in_the_log_form_is_not_a_500(signed_in, conversation):
+def test_invalid_utf8_in_the_log_form_is_kept_as_a_draft_and_saves_nothing(signed_in, conversation):
     url = reverse("conversations:log", args=[conversation.pk])
     response = signed_in.generic(
         "POST", url, b"purpose=%FF%FE&notes=\xc3\x28&action=save", content_type=FORM
     )
     assert_not_500(response)
+    # The rest of the form is missing: the page says so, and the row is untouched.
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    stored = Conversation.objects.get(pk=conversation.pk)
+    assert (stored.purpose, stored.notes) == ("Discovery call", "")
+    # What was typed is kept as the draft, as it was read.
+    assert stored.draft_data["purpose"] == REPLACED * 2
+    assert stored.draft_data["notes"] == "Ã("
     assert signed_in.get(url).status_code == 200
 
 
-def test_invalid_utf8_in_a_multipart_text_field_is_not_a_500(signed_in, conversation):
+def test_invalid_utf8_in_a_multipart_text_field_is_read_with_replacements(signed_in, conversation):
     boundary = "enc"
     body = (
         f'--{boundary}\r\nContent-Disposition: form-data; name="text"\r\n\r\n'.encode()
@@ -247,11 +276,24 @@ def test_invalid_utf8_in_a_multipart_text_field_is_not_a_500(signed_in, conversa
         content_type=f"multipart/form-data; boundary={boundary}",
     )
     assert_not_500(response)
+    # Read, and on to naming the speakers; the stored text holds replacement characters.
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "conversations:transcript_speakers", args=[conversation.pk]
+    )
+    assert Transcript.objects.get().raw_text == f"Rita: caf{REPLACED} {REPLACED}\r\nSam: ok"
 
 
-def test_invalid_utf8_in_the_query_string_is_not_a_500(signed_in):
+def test_invalid_utf8_in_the_query_string_is_named_or_searched_for(signed_in, rep):
+    logged_conversation(rep, make_customer(rep))
     response = signed_in.get(f"{reverse('conversations:list')}?q=%FF%FE&date_from=%C3%28")
     assert_not_500(response)
+    assert response.status_code == 200
+    # The date is refused on the page; the search runs for what was read, and finds nothing.
+    assert dict(response.context["filters"].errors) == {"date_from": ["Enter a valid date."]}
+    assert "Enter a valid date." in response.content.decode()
+    assert response.context["filters"].cleaned_data["q"] == REPLACED * 2
+    assert list(response.context["page"]) == []
 
 
 # Hostile query parameters, on every view that reads one ---------------------------------

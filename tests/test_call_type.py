@@ -6,8 +6,7 @@ from django.urls import reverse
 
 from conversations.models import Conversation
 from tests.factories import make_customer, start_conversation
-from tests.test_views_conversation_log import log_data
-from tests.test_views_conversation_start import start_data
+from tests.helpers import log_data, start_data
 
 START = reverse("conversations:start")
 

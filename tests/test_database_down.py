@@ -20,8 +20,7 @@ from django.db import InterfaceError, OperationalError
 from django.test import Client
 
 from tests.conftest import PASSWORD
-from tests.test_gunicorn import fetch, free_port
-from tests.test_settings import DROPPED, PRODUCTION, ROOT
+from tests.helpers import DROPPED, PRODUCTION, ROOT, fetch, free_port
 
 MIDDLEWARE = "salesheart.db_errors.DatabaseUnavailableMiddleware"
 # Every query starts here; making it fail is what an unreachable server or an

@@ -9,7 +9,7 @@ from django.utils import timezone
 from conversations.models import Conversation, Recording
 from salesheart.management.commands.demo import DEMO_PASSWORD
 from salesheart.models import Team, User
-from tests.rule import breaches_of_the_rule
+from tests.helpers import breaches_of_the_rule
 
 
 def run_demo() -> str:

@@ -41,10 +41,8 @@ from salesheart import idempotency
 from salesheart.idempotency import ALREADY_SAVED, FIELD_NAME
 from salesheart.models import User
 from tests.factories import add_pain_point, logged_conversation, make_customer, start_conversation
-from tests.recording_helpers import private_recording_store
+from tests.helpers import app_urls, as_input, private_recording_store, start_data
 from tests.reflections_factories import assign_one, in_days, make_exercise, make_scenario, reach
-from tests.test_access_matrix import app_urls
-from tests.test_views_conversation_start import as_input, start_data
 
 ZOOM = (Path(__file__).parent / "fixtures" / "transcripts" / "zoom.vtt").read_text(encoding="utf-8")
 SELLERS = ["Rita Osei", "Tom Reyes"]

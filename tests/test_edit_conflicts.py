@@ -19,11 +19,10 @@ from reflections import services as reflection_services
 from reflections.models import Assignment, Exercise, Reflection, Review, State
 from salesheart.edits import DAMAGED_VERSION, VersionedModel
 from salesheart.models import User
-from tests.conftest import make_user
 from tests.factories import add_pain_point, logged_conversation, make_customer
+from tests.helpers import app_urls, expire_session, sign_in_again, stamped
+from tests.helpers import log_data as valid_log
 from tests.reflections_factories import assign_one, fresh, make_exercise, make_scenario, reach
-from tests.test_access_matrix import app_urls
-from tests.test_pending import expire_session, sign_in_again, stamped
 
 FIRST = "Written in the first window"
 SECOND = "Typed in the second window"
@@ -45,7 +44,7 @@ class World:
 
 
 @pytest.fixture
-def world(rep, trainer) -> World:
+def world(rep, trainer, other_trainer) -> World:
     customer = make_customer(rep, goals="Close the books in five days.")
     conversation = logged_conversation(rep, customer)
     pain = conversation.pain_points.get()
@@ -53,7 +52,7 @@ def world(rep, trainer) -> World:
     return World(
         rep=rep,
         trainer=trainer,
-        other_trainer=make_user("theo", first_name="Theo", last_name="Marsh", is_trainer=True),
+        other_trainer=other_trainer,
         customer=customer,
         conversation=conversation,
         pain=pain,
@@ -95,22 +94,7 @@ def customer_data(w: World, text: str) -> dict[str, Any]:
 
 
 def log_data(w: World, text: str) -> dict[str, Any]:
-    return {
-        "customer": w.customer.pk,
-        "occurred_at": "2026-01-05T10:00",
-        "channel": "video",
-        "kind": "real",
-        "purpose": "Discovery call",
-        "outcome": "next_meeting",
-        "next_step": text,
-        "duration_minutes": "30",
-        "estimate_unit": "percent",
-        "estimate_customer": "60",
-        "estimate_asking": "20",
-        "estimate_pitching": "10",
-        "estimate_other": "10",
-        "action": "save",
-    }
+    return valid_log(w.conversation, next_step=text, action="save")
 
 
 def exercise_data(w: World, text: str) -> dict[str, Any]:

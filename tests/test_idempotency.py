@@ -26,7 +26,7 @@ from salesheart.idempotency import (
 )
 from salesheart.models import SubmissionToken
 from tests.factories import add_pain_point, make_customer, start_conversation
-from tests.test_pending import expire_session, sign_in_again, stamped
+from tests.helpers import expire_session, sign_in_again, stamped
 
 CREATE_URL = reverse("conversations:customer_create")
 HTMX = {"HX-Request": "true"}

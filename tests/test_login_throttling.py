@@ -14,7 +14,7 @@ from django.test import Client, RequestFactory
 
 from salesheart.sign_in import client_ip_address
 from tests.conftest import PASSWORD
-from tests.test_settings import manage, settings_under
+from tests.helpers import manage, settings_under
 
 LIMIT = 5
 COOL_OFF = timedelta(minutes=15)

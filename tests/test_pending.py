@@ -12,28 +12,11 @@ from django.urls import reverse
 
 from conversations.models import Customer
 from reflections.models import State
-from salesheart.models import User
-from salesheart.pending import OWNER_FIELD, owner_stamp
-from tests.conftest import PASSWORD, make_user
+from salesheart.pending import OWNER_FIELD
+from tests.conftest import PASSWORD
 from tests.factories import add_pain_point, add_proposal, make_customer, start_conversation
+from tests.helpers import expire_session, sign_in_again, stamped
 from tests.reflections_factories import assign_one, make_exercise, reach
-
-
-def expire_session(client: Client) -> None:
-    client.cookies.pop("sessionid", None)
-
-
-def sign_in_again(client: Client, next_url: str, username: str = "rita"):
-    return client.post(
-        f"{reverse('login')}?next={next_url}",
-        {"username": username, "password": PASSWORD, "next": next_url},
-        follow=True,
-    )
-
-
-def stamped(user: User, data: dict[str, Any]) -> dict[str, Any]:
-    """Form data as a page shown to `user` posts it: with whose page it was."""
-    return {**data, OWNER_FIELD: owner_stamp(user)}
 
 
 def test_a_log_posted_after_expiry_is_back_in_the_form_after_sign_in(client, rep):
@@ -265,11 +248,6 @@ KEPT_FORMS = [
 ]
 # Who else signs in on the same browser: someone who can open the same kind of page.
 NEXT_PERSON = {"rep": "teammate", "trainer": "other_trainer"}
-
-
-@pytest.fixture
-def other_trainer(db) -> User:
-    return make_user("theo", first_name="Theo", is_trainer=True)
 
 
 @pytest.fixture

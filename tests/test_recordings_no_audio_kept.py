@@ -17,7 +17,7 @@ from django.urls import reverse
 from conversations.models import Recording
 from tests.audio import make_call, needs_audio_tools, write_wav
 from tests.factories import start_conversation
-from tests.recording_helpers import private_recording_store, stored_files, upload
+from tests.helpers import private_recording_store, stored_files, upload
 
 pytestmark = needs_audio_tools
 

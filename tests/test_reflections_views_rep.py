@@ -13,6 +13,7 @@ from reflections import services
 from reflections.models import State
 from tests.conftest import PASSWORD
 from tests.factories import add_pain_point, start_conversation
+from tests.helpers import stamped
 from tests.reflections_factories import (
     assign_one,
     fresh,
@@ -23,7 +24,6 @@ from tests.reflections_factories import (
     reach,
     state_of,
 )
-from tests.test_pending import stamped
 
 MINE = reverse("reflections:my_assignments")
 

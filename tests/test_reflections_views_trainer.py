@@ -11,6 +11,7 @@ from django.utils.html import escape
 from reflections import services
 from reflections.models import Assignment, Exercise, Review, State
 from tests.conftest import make_user
+from tests.helpers import stamped
 from tests.reflections_factories import (
     assign_one,
     fresh,
@@ -21,7 +22,6 @@ from tests.reflections_factories import (
     starter,
     state_of,
 )
-from tests.test_pending import stamped
 
 DASHBOARD = reverse("reflections:training_dashboard")
 ASSIGN = reverse("reflections:assign")

@@ -12,7 +12,7 @@ from django.utils.html import escape
 from conversations import services
 from conversations.models import Conversation, PainPoint, ProductTalk
 from tests.factories import add_pain_point, add_proposal, logged_conversation, start_conversation
-from tests.rule import breaches_of_the_rule
+from tests.helpers import breaches_of_the_rule
 
 HTMX = {"HX-Request": "true"}
 
@@ -136,15 +136,17 @@ def test_removing_a_proposal_goes_through_the_service_and_twice_is_fine(signed_i
     assert not draft.product_talks.exists()
 
 
+@pytest.mark.parametrize("proposals", [1, 10])
 def test_the_removal_page_checks_in_a_fixed_number_of_queries(
-    signed_in, log, django_assert_num_queries
+    signed_in, log, django_assert_num_queries, proposals
 ):
     spare = add_pain_point(log, "Approvals wait on one person.")
     add_proposal(log, [spare, log.pain_points.first()])
-    add_proposal(log, [spare])
+    for _ in range(proposals):
+        add_proposal(log, [spare])
     # Session, user, their managed teams, conversation, pain point; the check: other
     # pain points of the log, the proposals answering it and their answers; then the
-    # session saved again (savepoint, update, release).
+    # session saved again (savepoint, update, release). The same however many answer it.
     with django_assert_num_queries(11):
         response = signed_in.get(url("pain_point_delete", log, spare.pk))
     assert escape(services.PAIN_POINT_STILL_ANSWERED) in response.content.decode()

@@ -18,6 +18,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 
 import pytest
 from django.db import close_old_connections, connections
@@ -36,7 +37,7 @@ from conversations.services import (
     PAIN_POINT_STILL_ANSWERED,
 )
 from tests.factories import add_pain_point, add_proposal, logged_conversation, start_conversation
-from tests.rule import breaches_of_the_rule
+from tests.helpers import breaches_of_the_rule
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -188,21 +189,58 @@ def hold_until_both_arrive(monkeypatch, owner, name: str) -> None:
 # Removing against removing ----------------------------------------------------------
 
 
-def test_two_pain_points_a_proposal_answers_removed_at_once_leave_it_one(racing, rep, monkeypatch):
-    """The proposal answers A and B; A and B are removed at the same moment, both
-    past their check before either writes."""
+@dataclass
+class TwoPainPoints:
+    conversation: Conversation
+    first: PainPoint
+    second: PainPoint
+    # What else must hold once one of the two is gone.
+    holds: Callable[[], bool] = lambda: True
+
+
+def answered_together(rep) -> TwoPainPoints:
+    """A draft whose one proposal answers A and B."""
+    conversation = start_conversation(rep)
+    first = add_pain_point(conversation, "Month-end takes nine days.")
+    second = add_pain_point(conversation, "Approvals wait on one person.")
+    proposal = add_proposal(conversation, [first, second])
+    return TwoPainPoints(
+        conversation,
+        first,
+        second,
+        holds=lambda: ProductTalk.objects.get(pk=proposal.pk).answers.count() == 1,
+    )
+
+
+def the_two_of_a_log(rep) -> TwoPainPoints:
+    """A logged conversation with two pain points and no proposal."""
+    conversation = logged_conversation(rep, pitch=False)
+    first = conversation.pain_points.get()
+    second = add_pain_point(conversation, "Approvals wait on one person.")
+    return TwoPainPoints(conversation, first, second)
+
+
+@pytest.mark.parametrize(
+    ("make", "refusal"),
+    [
+        pytest.param(answered_together, PAIN_POINT_STILL_ANSWERED, id="a-proposal-answers-both"),
+        pytest.param(the_two_of_a_log, LAST_PAIN_POINT_OF_A_LOG, id="the-two-of-a-log"),
+    ],
+)
+def test_two_pain_points_removed_at_once_leave_one(racing, rep, monkeypatch, make, refusal):
+    """A and B are removed at the same moment, both past their check before either
+    writes: one removal goes through, the other is refused with the reason."""
     with racing.use():
-        conversation = start_conversation(rep)
-        first = add_pain_point(conversation, "Month-end takes nine days.")
-        second = add_pain_point(conversation, "Approvals wait on one person.")
-        proposal = add_proposal(conversation, [first, second])
+        two = make(rep)
         browser, other_tab = signed_in(rep), signed_in(rep)
     hold_until_both_arrive(monkeypatch, PainPoint, "delete")
     race = Race(racing, "first", "second")
     race.run(
-        first=lambda: browser.post(url("pain_point_delete", conversation, first.pk), headers=HTMX),
+        first=lambda: browser.post(
+            url("pain_point_delete", two.conversation, two.first.pk), headers=HTMX
+        ),
         second=lambda: other_tab.post(
-            url("pain_point_delete", conversation, second.pk), headers=HTMX
+            url("pain_point_delete", two.conversation, two.second.pk), headers=HTMX
         ),
     )
 
@@ -210,36 +248,11 @@ def test_two_pain_points_a_proposal_answers_removed_at_once_leave_it_one(racing,
         assert breaches_of_the_rule() == []
     assert 500 not in race.statuses.values()
     assert race.statuses == {"first": 200, "second": 200}
-    refused = [name for name in race.responses if race.says(name, PAIN_POINT_STILL_ANSWERED)]
+    refused = [name for name in race.responses if race.says(name, refusal)]
     assert len(refused) == 1
     with racing.use():
-        assert PainPoint.objects.filter(conversation=conversation).count() == 1
-        assert ProductTalk.objects.get(pk=proposal.pk).answers.count() == 1
-
-
-def test_the_two_pain_points_of_a_log_removed_at_once_leave_it_one(racing, rep, monkeypatch):
-    with racing.use():
-        conversation = logged_conversation(rep, pitch=False)
-        first = conversation.pain_points.get()
-        second = add_pain_point(conversation, "Approvals wait on one person.")
-        browser, other_tab = signed_in(rep), signed_in(rep)
-    hold_until_both_arrive(monkeypatch, PainPoint, "delete")
-    race = Race(racing, "first", "second")
-    race.run(
-        first=lambda: browser.post(url("pain_point_delete", conversation, first.pk), headers=HTMX),
-        second=lambda: other_tab.post(
-            url("pain_point_delete", conversation, second.pk), headers=HTMX
-        ),
-    )
-
-    with racing.use():
-        assert breaches_of_the_rule() == []
-    assert 500 not in race.statuses.values()
-    assert race.statuses == {"first": 200, "second": 200}
-    refused = [name for name in race.responses if race.says(name, LAST_PAIN_POINT_OF_A_LOG)]
-    assert len(refused) == 1
-    with racing.use():
-        assert PainPoint.objects.filter(conversation=conversation).count() == 1
+        assert PainPoint.objects.filter(conversation=two.conversation).count() == 1
+        assert two.holds()
 
 
 # Editing or adding against removing ----------------------------------------------------

@@ -22,9 +22,8 @@ import pytest
 from django.db import connections
 
 from tests.conftest import PASSWORD
+from tests.helpers import DROPPED, PRODUCTION, ROOT, fetch, free_port
 from tests.http_browser import Browser
-from tests.test_gunicorn import fetch, free_port
-from tests.test_settings import DROPPED, PRODUCTION, ROOT
 
 CREATE_REP = f"""
 from salesheart.models import Team, User

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.test_settings import manage
+from tests.helpers import manage
 
 KEPT_IN_FREE_PAGES = "Marigold-Ledger-Quokka"
 SCRUBBED = "Tangerine-Harbour-Wombat"

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.conftest import PASSWORD
-from tests.test_settings import settings_under
+from tests.helpers import settings_under
 
 HOME = "/conversations/"
 SIGN_IN = f"/accounts/login/?next={HOME}"

@@ -1,45 +1,10 @@
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from salesheart.settings import envbool, envint, envlist
-
-ROOT = Path(__file__).resolve().parent.parent
-PRODUCTION = {
-    "DEBUG": "false",
-    "SECRET_KEY": "a-long-random-production-secret-key-for-tests-0123456789-abcdefghij",
-    "ALLOWED_HOSTS": "sales.example.com",
-    "EMAIL_HOST": "smtp.example.com",
-    "SITE_URL": "https://sales.example.com",
-}
-
-
-# The test process's own switches must not leak into a production check.
-DROPPED = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "SITE_URL"}
-
-
-def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in DROPPED}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def settings_under(env: dict[str, str], *names: str) -> list[str]:
-    """The named settings, printed as a fresh process with this environment reads them."""
-    code = f"from django.conf import settings; print(*(getattr(settings, n) for n in {names!r}))"
-    return manage("shell", "--verbosity=0", "-c", code, env=env).stdout.split()
+from tests.helpers import PRODUCTION, manage
 
 
 @pytest.mark.parametrize(

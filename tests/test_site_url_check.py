@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from salesheart.checks import site_url_check
-from tests.test_settings import PRODUCTION, manage
+from tests.helpers import PRODUCTION, manage
 
 
 def ids(settings) -> list[str]:

@@ -23,7 +23,7 @@ LIST_URL = reverse("conversations:list")
 # coaching notes with their authors,
 # proposals with what they answer, then the session saved on every request: the same at any
 # number of pain points and proposals; and the team's bands per kind of call.
-DETAIL_QUERY_BOUND = 15
+DETAIL_QUERIES = 15
 
 
 def url(name: str, conversation: Conversation) -> str:
@@ -293,7 +293,7 @@ def test_a_discarded_draft_comes_back_among_the_drafts_on_undo(signed_in, rep):
 
 @pytest.mark.parametrize("pain_points", [1, 15])
 def test_the_page_takes_the_same_number_of_queries_however_many_items(
-    signed_in, rep, django_assert_max_num_queries, pain_points
+    signed_in, rep, django_assert_num_queries, pain_points
 ):
     conversation = start_conversation(rep, make_customer(rep))
     made = []
@@ -309,7 +309,7 @@ def test_the_page_takes_the_same_number_of_queries_however_many_items(
         estimate_other=10,
         duration_minutes=30,
     )
-    with django_assert_max_num_queries(DETAIL_QUERY_BOUND):
+    with django_assert_num_queries(DETAIL_QUERIES):
         response = signed_in.get(url("detail", conversation))
     assert response.status_code == 200
     html = response.content.decode()

@@ -10,34 +10,19 @@ from django.utils import timezone
 
 from conversations.models import Conversation, Customer
 from tests.factories import make_customer
+from tests.helpers import as_input, start_data
 
 START_URL = reverse("conversations:start")
 PLAN_URL = reverse("conversations:plan")
 LIST_URL = reverse("conversations:list")
+# Session, user, managed teams, the rep's last write, the customers to choose from, then
+# the session saved (savepoint, update, release): the same at any number of customers.
+START_QUERIES = 8
 
 FUTURE = "That is in the future"
 BOTH = "Pick an existing customer or type a new one, not both."
 NEITHER = "Choose the customer, or type the name of a new one."
 NOT_YOURS = "Choose one of your own customers."
-
-
-def as_input(moment) -> str:
-    """A moment as the datetime-local input shows and sends it, in the local time zone."""
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
-
-
-def start_data(**overrides) -> dict[str, object]:
-    data = {
-        "customer": "",
-        "new_customer_name": "",
-        "new_customer_company": "",
-        "occurred_at": as_input(timezone.now() - timedelta(hours=1)),
-        "channel": "phone",
-        "kind": "real",
-        "purpose": "Discovery call",
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture
@@ -328,3 +313,15 @@ def test_a_refused_plan_keeps_its_homework(signed_in):
     assert "What does month-end cost you?" in html
     assert 'value="Chen Wei"' in html
     assert not Customer.objects.exists()
+
+
+@pytest.mark.parametrize("customers", [1, 10])
+def test_the_start_page_takes_the_same_number_of_queries_however_many_customers(
+    signed_in, rep, django_assert_num_queries, customers
+):
+    for number in range(customers):
+        make_customer(rep, f"Customer {number:02d}")
+    with django_assert_num_queries(START_QUERIES):
+        response = signed_in.get(START_URL)
+    assert response.status_code == 200
+    assert response.content.decode().count("Customer ") >= customers

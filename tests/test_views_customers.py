@@ -18,7 +18,11 @@ HTMX_RESULTS = {"HX-Request": "true", "HX-Target": "customer-results"}
 
 # Session, user, managed teams, the page's count and its rows, then the session saved on
 # every request (savepoint, update, release): the same at any number of customers.
-LIST_QUERY_BOUND = 8
+LIST_QUERIES = 8
+# The customer page: session, user, managed teams, the customer, its conversations, the
+# rep's team (for the badges' band), then the session saved (savepoint, update, release):
+# the same at any number of conversations.
+DETAIL_QUERIES = 9
 
 
 def detail_url(customer: Customer) -> str:
@@ -151,14 +155,14 @@ def test_a_page_past_the_end_shows_the_last_page(client, rep):
 
 @pytest.mark.parametrize("count", [3, 60])
 def test_the_list_takes_the_same_number_of_queries_however_many_customers(
-    client, rep, django_assert_max_num_queries, count
+    client, rep, django_assert_num_queries, count
 ):
     for number in range(count):
         customer = make_customer(rep, f"Customer {number:02d}")
         logged_conversation(rep, customer)
         start_conversation(rep, customer)
     client.force_login(rep)
-    with django_assert_max_num_queries(LIST_QUERY_BOUND):
+    with django_assert_num_queries(LIST_QUERIES):
         response = client.get(LIST_URL)
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(count, 25)
@@ -301,3 +305,17 @@ def test_a_manager_sees_a_team_reps_customer_read_only(client, rep, manager):
     assert "Rita Osei's customer (read-only)" in html
     assert edit_url(customer) not in html
     assert reverse("conversations:start") not in html
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_a_customer_page_takes_the_same_number_of_queries_however_many_conversations(
+    client, rep, django_assert_num_queries, count
+):
+    customer = make_customer(rep, "Amira Haddad")
+    for number in range(count):
+        logged_conversation(rep, customer, purpose=f"Call {number}")
+    client.force_login(rep)
+    with django_assert_num_queries(DETAIL_QUERIES):
+        response = client.get(reverse("conversations:customer_detail", args=[customer.pk]))
+    assert response.status_code == 200
+    assert len(response.context["conversations"]) == count

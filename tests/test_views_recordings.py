@@ -18,7 +18,7 @@ from conversations.recordings.analyse import MONO_MESSAGE
 from conversations.tasks import CRASHED
 from tests.audio import make_call, needs_audio_tools, write_wav
 from tests.factories import start_conversation
-from tests.recording_helpers import private_recording_store, stored_files, upload
+from tests.helpers import private_recording_store, stored_files, upload
 
 HTMX = {"HX-Request": "true"}
 

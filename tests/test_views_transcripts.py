@@ -23,7 +23,7 @@ from conversations.transcript_forms import (
 )
 from conversations.transcripts import MAX_BYTES
 from tests.factories import add_pain_point, start_conversation
-from tests.test_pending import stamped
+from tests.helpers import stamped
 
 FIXTURES = Path(__file__).parent / "fixtures" / "transcripts"
 HTMX = {"HX-Request": "true"}
@@ -31,7 +31,7 @@ SELLERS = ["Rita Osei", "Tom Reyes"]
 
 # Session, user, managed teams, conversation, transcript, segments, then the session saved
 # on every request (savepoint, update, release): the same for a short call and a long one.
-TIMELINE_QUERY_BOUND = 9
+TIMELINE_QUERIES = 9
 
 
 def url(name: str, conversation: Conversation, *args: int) -> str:
@@ -597,12 +597,12 @@ def test_line_actions_only_take_posts(signed_in, conversation, name):
 
 @pytest.mark.parametrize("lines", [10, 600])
 def test_the_timeline_needs_the_same_queries_for_a_short_or_long_call(
-    signed_in, conversation, lines, django_assert_max_num_queries
+    signed_in, conversation, lines, django_assert_num_queries
 ):
     transcript = services.transcript_add(conversation=conversation, text=long_call(lines))
     services.transcript_analyse(transcript=transcript, rep_speakers=["Rita Osei"])
     services.segment_mark_pain(segment=conversation.segments.filter(kind="customer").first())
-    with django_assert_max_num_queries(TIMELINE_QUERY_BOUND):
+    with django_assert_num_queries(TIMELINE_QUERIES):
         response = signed_in.get(url("transcript_timeline", conversation))
     assert response.content.decode().count('class="line ') == lines
 

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_security_walk import RECORD_CSP_VIOLATIONS
+from tests.helpers import RECORD_CSP_VIOLATIONS
 
 LIMIT = 5
 

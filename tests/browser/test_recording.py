@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from conversations.models import Conversation, Recording
 from tests.audio import make_call, needs_audio_tools, write_wav
 from tests.factories import make_customer, start_conversation
-from tests.recording_helpers import private_recording_store
+from tests.helpers import private_recording_store
 
 pytestmark = [pytest.mark.browser, needs_audio_tools]
 

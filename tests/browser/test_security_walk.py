@@ -18,20 +18,7 @@ from playwright.sync_api import Browser, Page, Response
 from conversations.models import Conversation
 from reflections.models import Assignment, State
 from salesheart.management.commands.demo import DEMO_PASSWORD
-
-# Playwright injects this before any page script; the page's CSP does not apply to it.
-RECORD_CSP_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push({
-    directive: event.violatedDirective,
-    blocked: event.blockedURI,
-    source: event.sourceFile,
-    line: event.lineNumber,
-    sample: event.sample,
-  });
-});
-"""
+from tests.helpers import RECORD_CSP_VIOLATIONS
 
 NONCE = re.compile(r"'nonce-([^']+)'")
 
