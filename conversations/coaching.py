@@ -184,7 +184,8 @@ def flags_for(
                 Skill.MONOLOGUES,
                 "monologue",
                 f"Longest monologue {seconds_text(monologue)} on average, "
-                f"{seconds_text(over)} over the band (at most {seconds_text(limits.monologue_max)})",
+                f"{seconds_text(over)} over the band "
+                f"(at most {seconds_text(limits.monologue_max)})",
                 HIGH,
                 round(over / limits.monologue_max * 100 * MONOLOGUE_WEIGHT, 1),
             )

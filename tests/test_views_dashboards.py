@@ -164,7 +164,10 @@ def test_every_diagnosed_first_rate_leaves_estimates_out_and_says_what_it_stands
     signed_in(client, manager)
     assert "2 of 3 measured" in text(client.get(drill_down(rep)))
     team_page = client.get(TEAM)
-    cell = '<td data-label="Diagnosed first">50 % <span class="meta rate-basis">2 of 3 measured</span></td>'
+    cell = (
+        '<td data-label="Diagnosed first">50 % <span class="meta rate-basis">2 of 3 measured'
+        "</span></td>"
+    )
     assert cell in team_row(team_page, rep)
     assert "diagnosed first <strong>50 %</strong> (2 of 3 measured)" in text(team_page)
 
