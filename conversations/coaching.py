@@ -415,3 +415,32 @@ def recent_conversations(rep: Any, filters: Any, limit: int = 50) -> list[Conver
             call_type=filters.chosen_call_type,
         )
     return list(conversations.select_related("customer").order_by("-occurred_at")[:limit])
+
+
+FIGURE_NAMES = {
+    "listening": "listening",
+    "pitch": "pitch share",
+    "diagnosed": "diagnosed first",
+    "monologue": "longest monologue",
+}
+
+
+def figure_now(summary: dashboards.Summary, figure: str) -> str:
+    """A figure as it stands, in words: "listening 58 %"."""
+    name = FIGURE_NAMES.get(figure, figure)
+    if figure == "listening" and summary.listening_ratio is not None:
+        return f"{name} {points(summary.listening_ratio)} %"
+    if figure == "pitch" and summary.pitch_share is not None:
+        return f"{name} {points(summary.pitch_share)} %"
+    if figure == "diagnosed" and summary.diagnosed_first_rate is not None:
+        return f"{name} {summary.diagnosed_yes} of {summary.diagnosed_known} measured"
+    if figure == "monologue" and summary.monologue is not None:
+        return f"{name} {seconds_text(summary.monologue)} on average"
+    return ""
+
+
+def has_recovered(flags: Iterable[Flag], figure: str, summary: dashboards.Summary) -> bool:
+    """The figure a flag was about is measured again and no longer flagged."""
+    if not figure or not figure_now(summary, figure):
+        return False
+    return not any(flag.figure == figure and not flag.is_good for flag in flags)

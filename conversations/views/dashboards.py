@@ -78,6 +78,7 @@ def rep_figures(rep: User, filters: DashboardFilterForm, viewer: User) -> dict[s
     per_call_type = dashboards.summary_per_call_type(conversations)
     overall = dashboards.total(per_call_type.values())
     bands = bands_for(team)
+    limits = coaching.Limits.for_team(team, bands[call_type] if call_type else None)
     sources = dict(
         conversations.filter(figures_source__gt="")
         .order_by()
@@ -122,6 +123,9 @@ def rep_figures(rep: User, filters: DashboardFilterForm, viewer: User) -> dict[s
             for value in Conversation.CallType.values
             if value in per_call_type
         ],
+        # The same flags, with their reasons, as on the team page.
+        "coaching": coaching.flags_for(overall, limits, trend.listening[-2:]),
+        "limits": limits,
         "notes": CoachingNote.objects.filter(conversation__rep=rep, conversation__deleted_at=None)
         .select_related("author", "conversation__customer")
         .order_by("-created_at")[:5],
@@ -196,6 +200,11 @@ def rep_dashboard_for_manager(request: AuthenticatedHttpRequest, rep_id: int) ->
     context["conversations"] = conversations.select_related("customer").order_by("-occurred_at")[
         :50
     ]
+    # The conversations behind each flag, from the list above (no query of its own).
+    context["evidence"] = coaching.evidence(
+        context["coaching"], context["conversations"], context["limits"]
+    )
+    context["query"] = request.GET.urlencode()
     return render(request, "conversations/dashboard_rep.html", context)
 
 
