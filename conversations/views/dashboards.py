@@ -19,7 +19,7 @@ from conversations.bands import bands_for
 from conversations.charts import line_chart, sparkline
 from conversations.dashboard_forms import DashboardFilterForm
 from conversations.metrics import format_listening_to_pitching
-from conversations.models import CoachingNote, Conversation
+from conversations.models import CoachingNote, Conversation, WeeklySummaryChoice
 from conversations.readouts import summary_readouts
 from conversations.voice import Voice
 from reflections.models import Assignment
@@ -166,6 +166,7 @@ def rep_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         .select_related("exercise", "reflection")[:5]
     )
     context["nav"] = "dashboard"
+    context["weekly_summary_on"] = WeeklySummaryChoice.objects.filter(user=request.user).exists()
     return render(request, "conversations/dashboard_rep.html", context)
 
 
@@ -314,6 +315,7 @@ def team_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             ),
             "call_type_choices": Conversation.CallType.choices,
             "chosen_call_type": filters.chosen_call_type,
+            "weekly_summary_on": WeeklySummaryChoice.objects.filter(user=request.user).exists(),
             "nav": "team",
         },
     )
