@@ -88,6 +88,13 @@ class ExerciseEditForm(VersionedEditForm, ExerciseForm):
     """The exercise form for one already in the library: it carries the version it showed."""
 
 
+class GroupedCheckboxes(forms.CheckboxSelectMultiple):
+    """One checkbox per rep, in a fieldset per team: no Ctrl-click, fine by keyboard
+    and on a phone."""
+
+    template_name = "forms/widgets/grouped_checkboxes.html"
+
+
 class RepChoiceField(SafeModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return str(obj)
@@ -107,8 +114,8 @@ class AssignForm(PlainLabels, forms.Form):
         label="Reps",
         queryset=User.objects.none(),
         required=False,
-        help_text="Hold Ctrl (or ⌘) to choose several.",
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Tick as many as you like, team by team.",
+        widget=GroupedCheckboxes,
         error_messages={"invalid_choice": "Choose reps from the list."},
     )
     teams = SafeModelMultipleChoiceField(
