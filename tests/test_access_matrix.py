@@ -38,7 +38,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from conversations import services
-from conversations.weekly import unsubscribe_token
 from conversations.models import (
     CoachingNote,
     Conversation,
@@ -49,6 +48,7 @@ from conversations.models import (
     TalkSegment,
     Transcript,
 )
+from conversations.weekly import unsubscribe_token
 from reflections import services as reflections_services
 from reflections.access import persona_token
 from reflections.models import Assignment, Exercise, Reflection, State

@@ -28,12 +28,14 @@ MY_CSV = reverse("conversations:dashboard_export")
 # all, per source, estimate against measured, coaching notes with authors and customers, recent
 # conversations with customers, measured drafts not counted yet, reflections due, the
 # team's bands per kind of call ("in all" is now one row per kind of call, added up), then
-# the session saved (savepoint, update, release).
-REP_DASHBOARD_QUERIES = 16
+# the session saved (savepoint, update, release); then the exercises given from a flag
+# (what to practise next) and whether the weekly summary is on.
+REP_DASHBOARD_QUERIES = 18
 # Session, user, managed team ids, the chosen team, its members, figures per rep, per rep and
 # week (the team's totals and trend are added up from those), the teams for the switcher, then
-# the session saved (three). The team's bands are read only when a kind of call is chosen.
-TEAM_DASHBOARD_QUERIES = 11
+# the session saved (three), whether the weekly summary is on. The team's bands are read
+# only when a kind of call is chosen; the flags come from the figures above, no query.
+TEAM_DASHBOARD_QUERIES = 12
 # Session, user, managed team ids, the rep within those teams, figures per week, in all, per
 # source, estimate against measured, the rep's own managed team ids (for the scoping of their
 # recent conversations), coaching notes, the conversations of the period, the team's bands
