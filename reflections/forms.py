@@ -219,10 +219,13 @@ class PractiseForm(PlainLabels, forms.Form):
     def __init__(self, *args: Any, exercises: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("due_on", timezone.localdate() + DEFAULT_DUE_IN)
         super().__init__(*args, **kwargs)
-        self.fields["exercise"].queryset = exercises
-        first = next(iter(exercises), None)
-        if first is not None:
-            self.fields["exercise"].initial = first.pk
+        field = self.fields["exercise"]
+        field.queryset = exercises
+        # The list read once serves the radio buttons too (a model field would query again).
+        listed = list(exercises)
+        field.choices = [(exercise.pk, field.label_from_instance(exercise)) for exercise in listed]
+        if listed:
+            field.initial = listed[0].pk
 
     def clean_due_on(self):
         due_on = self.cleaned_data["due_on"]
