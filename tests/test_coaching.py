@@ -367,6 +367,8 @@ def test_trainers_tag_their_own_exercises_with_a_skill(client, trainer):
     )
 
     assert Exercise.objects.get(title="Ask why twice").skill == "questions"
+    library = client.get(reverse("reflections:exercise_list")).content.decode()
+    assert "Reflection prompt · trains asking questions" in library
 
 
 def test_the_starter_library_trains_every_skill(db):
