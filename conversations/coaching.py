@@ -366,7 +366,8 @@ def spark(values: list[float | None], band: Band) -> Spark:
         last[1],
         tone,
         text,
-        f"{points(last[2])} %",
+        # A no-break space keeps "34 %" on one line in a narrow column.
+        f"{points(last[2])}\u00a0%",
     )
 
 
