@@ -660,3 +660,36 @@ class Recording(models.Model):
     @property
     def filenames(self) -> str:
         return ", ".join(entry["name"] for entry in self.files) if self.files else ""
+
+
+class WeeklySummaryChoice(models.Model):
+    """A person who asked for the weekly summary email (opt-in: no row, no email)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="weekly_summary"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Weekly summary for {self.user}"
+
+
+class WeeklySummaryLog(models.Model):
+    """One row per person per week a summary went out, so cron can run the command often."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="weekly_summaries"
+    )
+    week = models.DateField(help_text="The Monday of the week the summary is about.")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-week"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "week"], name="conversations_one_summary_a_week"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}, week of {self.week}"

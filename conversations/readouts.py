@@ -95,9 +95,8 @@ class Readout:
 
     @property
     def tone(self) -> str:
-        if not self.position:
-            return ""
-        return "good" if self.position == "within" else "warn"
+        # The legend's colours (partials/tone_legend.html): one colour per direction.
+        return {"below": "low", "within": "good", "above": "high"}.get(self.position, "")
 
 
 def band_text(band: Band, show: Show) -> str:

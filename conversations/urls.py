@@ -11,6 +11,7 @@ from conversations.views import (
     recordings,
     tracker,
     transcripts,
+    weekly,
 )
 
 app_name = "conversations"
@@ -94,4 +95,6 @@ urlpatterns = [
     ),
     path("team/reps/<int:rep_id>/export.csv", dashboards.rep_export, name="rep_export"),
     path("<int:pk>/notes/", conversations.coaching_note_add, name="coaching_note_add"),
+    path("weekly-summary/", weekly.weekly_summary_choice, name="weekly_summary_choice"),
+    path("weekly-summary/stop/<str:token>/", weekly.weekly_unsubscribe, name="weekly_unsubscribe"),
 ]

@@ -45,6 +45,7 @@ class ExerciseForm(PlainLabels, forms.ModelForm):
         fields = [
             "kind",
             "title",
+            "skill",
             "instructions",
             "period_days",
             "persona_name",
@@ -60,7 +61,7 @@ class ExerciseForm(PlainLabels, forms.ModelForm):
             "situation": forms.Textarea(attrs={"rows": 3}),
             "hidden_pain_points": forms.Textarea(attrs={"rows": 4}),
         }
-        labels = {"kind": "Kind of exercise"}
+        labels = {"kind": "Kind of exercise", "skill": "Skill it trains (optional)"}
         error_messages = {
             "title": {"required": "Give the exercise a title."},
             "instructions": {"required": "Write what the rep should do."},
@@ -87,6 +88,13 @@ class ExerciseEditForm(VersionedEditForm, ExerciseForm):
     """The exercise form for one already in the library: it carries the version it showed."""
 
 
+class GroupedCheckboxes(forms.CheckboxSelectMultiple):
+    """One checkbox per rep, in a fieldset per team: no Ctrl-click, fine by keyboard
+    and on a phone."""
+
+    template_name = "forms/widgets/grouped_checkboxes.html"
+
+
 class RepChoiceField(SafeModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return str(obj)
@@ -106,8 +114,8 @@ class AssignForm(PlainLabels, forms.Form):
         label="Reps",
         queryset=User.objects.none(),
         required=False,
-        help_text="Hold Ctrl (or ⌘) to choose several.",
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Tick as many as you like, team by team.",
+        widget=GroupedCheckboxes,
         error_messages={"invalid_choice": "Choose reps from the list."},
     )
     teams = SafeModelMultipleChoiceField(
@@ -172,6 +180,58 @@ class AssignForm(PlainLabels, forms.Form):
         ):
             self.add_error(None, services.NO_ONE_CHOSEN)
         return cleaned
+
+
+class ExerciseChoiceField(SafeModelChoiceField):
+    def label_from_instance(self, obj: Exercise) -> str:
+        return f"{obj.title} ({obj.get_kind_display().lower()})"
+
+
+class PractiseForm(PlainLabels, forms.Form):
+    """Assigning from a flag: which of the matching exercises, and by when."""
+
+    exercise = ExerciseChoiceField(
+        label="Exercise",
+        queryset=Exercise.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Choose one of the exercises.",
+            "invalid_choice": "Choose one of the exercises listed; archived ones cannot be "
+            "assigned.",
+        },
+    )
+    due_on = PlausibleDateField(
+        label="Due date",
+        widget=DateInput(),
+        error_messages={
+            "required": "Choose the due date.",
+            "invalid": "Enter the due date as a date, like 2026-12-01.",
+        },
+    )
+    note = forms.CharField(
+        label="Note for the rep (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, exercises: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("due_on", timezone.localdate() + DEFAULT_DUE_IN)
+        super().__init__(*args, **kwargs)
+        field = self.fields["exercise"]
+        field.queryset = exercises
+        # The list read once serves the radio buttons too (a model field would query again).
+        listed = list(exercises)
+        field.choices = [(exercise.pk, field.label_from_instance(exercise)) for exercise in listed]
+        if listed:
+            field.initial = listed[0].pk
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on < timezone.localdate():
+            raise ValidationError(services.PAST_DUE_DATE, code="past_due")
+        return due_on
 
 
 class ConversationChoiceField(SafeModelChoiceField):

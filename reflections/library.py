@@ -26,6 +26,7 @@ STARTER_EXERCISES: list[dict[str, Any]] = [
     },
     {
         "starter_key": "month-of-listening",
+        "skill": "listening",
         "kind": "field_task",
         "title": "A month of listening",
         "period_days": 30,
@@ -39,6 +40,7 @@ STARTER_EXERCISES: list[dict[str, Any]] = [
     },
     {
         "starter_key": "walk-in-their-shoes",
+        "skill": "stories",
         "kind": "reflection",
         "title": "Walk in their shoes",
         "instructions": (
@@ -52,6 +54,7 @@ STARTER_EXERCISES: list[dict[str, Any]] = [
     },
     {
         "starter_key": "sixty-minutes",
+        "skill": "questions",
         "kind": "reflection",
         "title": "Sixty minutes to make a difference",
         "instructions": (
@@ -64,6 +67,7 @@ STARTER_EXERCISES: list[dict[str, Any]] = [
     },
     {
         "starter_key": "their-need-not-yours",
+        "skill": "diagnosing",
         "kind": "reflection",
         "title": "Their need, not yours",
         "instructions": (
@@ -75,6 +79,7 @@ STARTER_EXERCISES: list[dict[str, Any]] = [
     },
     {
         "starter_key": "open-questions-drill",
+        "skill": "questions",
         "kind": "reflection",
         "title": "Open questions drill",
         "instructions": (
@@ -87,6 +92,7 @@ STARTER_EXERCISES: list[dict[str, Any]] = [
     },
     {
         "starter_key": "role-play-operations-head",
+        "skill": "diagnosing",
         "kind": "scenario",
         "title": "Role-play: the stretched operations head",
         "instructions": (
@@ -114,6 +120,7 @@ STARTER_EXERCISES: list[dict[str, Any]] = [
     },
     {
         "starter_key": "role-play-sceptical-finance",
+        "skill": "listening",
         "kind": "scenario",
         "title": "Role-play: the sceptical finance director",
         "instructions": (
@@ -137,6 +144,7 @@ STARTER_EXERCISES: list[dict[str, Any]] = [
     },
     {
         "starter_key": "role-play-new-it-manager",
+        "skill": "stories",
         "kind": "scenario",
         "title": "Role-play: the new IT manager",
         "instructions": (
@@ -158,7 +166,31 @@ STARTER_EXERCISES: list[dict[str, Any]] = [
             "Her new boss expects a plan within her first ninety days"
         ),
     },
+    {
+        "starter_key": "two-minutes-then-a-question",
+        "kind": "field_task",
+        "skill": "monologues",
+        "title": "Two minutes, then a question",
+        "period_days": 14,
+        "instructions": (
+            "For two weeks, never talk for more than two minutes without handing the "
+            "conversation back. Before each meeting, cut what you usually explain into pieces "
+            "of under two minutes, and write after each piece the question you will ask.\n\n"
+            "Record or track a few of these conversations. Afterwards, write where you ran "
+            "over, what the customer said when you stopped earlier, and which question "
+            "opened them up the most."
+        ),
+    },
 ]
+
+
+def starter_skills(exercise_model: Any) -> None:
+    """Tags the starter exercises with the skill they train, where nobody chose one yet."""
+    for data in STARTER_EXERCISES:
+        if data.get("skill"):
+            exercise_model.objects.filter(starter_key=data["starter_key"], skill="").update(
+                skill=data["skill"]
+            )
 
 
 def install_starter_library(exercise_model: Any) -> int:

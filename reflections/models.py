@@ -15,6 +15,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from conversations.coaching import Skill
 from salesheart.dates import validate_plausible_date
 from salesheart.edits import VersionedModel
 
@@ -72,6 +73,13 @@ class Exercise(VersionedModel):
             "One per line. Only the partner playing the customer sees them, until the "
             "practice is over."
         ),
+    )
+    skill = models.CharField(
+        "skill it trains",
+        max_length=20,
+        choices=Skill,
+        blank=True,
+        help_text="Offered from a dashboard flag about this skill.",
     )
     # Starter exercises carry a key so installing the library twice finds them again.
     starter_key = models.SlugField(max_length=60, blank=True, editable=False)
@@ -208,6 +216,11 @@ class Assignment(models.Model):
         related_name="practice_for",
         help_text="For a practice scenario: the practice conversation started from it.",
     )
+    # Given from a dashboard flag: what it was meant to improve, why, and on what evidence
+    # ({"figure", "value", "conversations": [{"id", "label"}]}), as it stood that day.
+    skill = models.CharField(max_length=20, choices=Skill, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    evidence = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AssignmentQuerySet.as_manager()

@@ -118,6 +118,49 @@ def exercise_assign(
     return result
 
 
+@transaction.atomic
+def exercise_assign_for_flag(
+    *,
+    exercise: Exercise,
+    rep: User,
+    by: User,
+    due_on: date,
+    skill: str,
+    reason: str,
+    evidence: dict,
+    note: str = "",
+) -> tuple[Assignment, bool]:
+    """An exercise given from a dashboard flag, carrying the flag's reason and evidence.
+
+    The rep's manager or a trainer gives it; like any assignment it exists once per
+    exercise, rep and day, so a second click finds the first one.
+    """
+    managed = rep.team_id is not None and rep.team_id in by.managed_team_ids
+    if not (managed or by.is_trainer):
+        raise ValidationError("Only the rep's manager or a trainer assigns exercises.")
+    if exercise.is_archived:
+        raise ValidationError(ARCHIVED, code="archived")
+    if due_on < timezone.localdate():
+        raise ValidationError(PAST_DUE_DATE, code="past_due")
+    if not rep.is_rep:
+        raise ValidationError(not_a_rep_message(rep), code="not_a_rep")
+    assignment, created = Assignment.objects.get_or_create(
+        exercise=exercise,
+        rep=rep,
+        due_on=due_on,
+        defaults={
+            "assigned_by": by,
+            "note": note.strip(),
+            "skill": skill,
+            "reason": reason[:300],
+            "evidence": evidence,
+        },
+    )
+    if created:
+        Reflection.objects.create(assignment=assignment)
+    return assignment, created
+
+
 # The rep's side -----------------------------------------------------------------
 
 

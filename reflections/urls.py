@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reflections.views import manager, persona, rep, trainer
+from reflections.views import coach, manager, persona, rep, trainer
 
 app_name = "reflections"
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path("assignments/<int:pk>/practice/", rep.practice_start, name="practice_start"),
     path("assignments/<int:pk>/review/", trainer.review, name="review"),
     path("practice/<str:token>/", persona.persona_card, name="persona_card"),
+    path("coach/<int:rep_id>/<str:skill>/", coach.practise, name="practise"),
 ]

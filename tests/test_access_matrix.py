@@ -48,6 +48,7 @@ from conversations.models import (
     TalkSegment,
     Transcript,
 )
+from conversations.weekly import unsubscribe_token
 from reflections import services as reflections_services
 from reflections.access import persona_token
 from reflections.models import Assignment, Exercise, Reflection, State
@@ -436,6 +437,16 @@ EXPECTED: dict[str, Entry] = {
     ),
     # Conversations: manager pages --------------------------------------------------------
     "conversations:team_dashboard": Entry(for_managers(200), NOT_ALLOWED),
+    # Anyone signed in turns their own weekly summary on or off.
+    "conversations:weekly_summary_choice": Entry(who(405), who(302)),
+    # The signed link from the email: no sign-in, the signature is the key.
+    "conversations:weekly_unsubscribe": Entry(
+        who(200, anonymous=200),
+        who(200, anonymous=200),
+        kwargs=lambda s: {"token": unsubscribe_token(s.rita)},
+        owner="anonymous",
+        objects=("token",),
+    ),
     "conversations:team_export": Entry(for_managers(200), NOT_ALLOWED),
     # An empty post is refused by the form (200 with its messages): nothing is saved.
     "conversations:team_bands": Entry(for_managers(200), for_managers(200)),
@@ -451,6 +462,15 @@ EXPECTED: dict[str, Entry] = {
     "reflections:exercise_edit": on_exercise(for_trainers(200), for_trainers(200)),
     "reflections:exercise_archive": on_exercise(for_trainers(302), for_trainers(302)),
     "reflections:assign": Entry(for_trainers(200), for_trainers(200)),
+    # From a flag: Rita's manager, or any trainer; to anyone else Rita does not exist.
+    # An empty post is refused by the form (200 with its messages): nothing is saved.
+    "reflections:practise": Entry(
+        who(404, manager=200, trainer=200),
+        who(404, manager=200, trainer=200),
+        kwargs=lambda s: {"rep_id": s.rita.pk, "skill": "listening"},
+        owner="manager",
+        objects=("rep_id",),
+    ),
     # Training: rep and manager pages -----------------------------------------------------
     "reflections:my_assignments": Entry(for_reps(200), NOT_ALLOWED),
     "reflections:team_training": Entry(for_managers(200), NOT_ALLOWED),
@@ -572,6 +592,8 @@ def without_objects(entry: Entry, kwargs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+SIGNED_LINKS = {"reflections:persona_card", "conversations:weekly_unsubscribe"}
+
 OBJECT_CASES = [
     pytest.param(name, method, id=f"{name}-{method}")
     for name, entry in EXPECTED.items()
@@ -591,8 +613,8 @@ def test_missing_answers_like_not_yours(client, scenario, name, method):
     not_yours = call(client, name, method, kwargs)
     missing = call(client, name, method, without_objects(entry, kwargs))
 
-    if name == "reflections:persona_card":
-        # The card is not anyone's: holding a good link opens it, a made-up one does not.
+    if name in SIGNED_LINKS:
+        # A signed link is not anyone's: holding a good one opens it, a made-up one does not.
         assert (not_yours.status_code, missing.status_code) == (200, 404)
     else:
         assert missing.status_code == not_yours.status_code == entry.answer(method, "other_rep")

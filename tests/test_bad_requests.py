@@ -317,6 +317,8 @@ HOSTILE = {
 }
 # URLs whose path names someone: the rep the signed-in manager looks at.
 PATH_KWARGS = {"rep_id": "rep"}
+# Path parameters that are words, not ids.
+PATH_WORDS = {"skill": "listening"}
 
 
 def params_read_by(view) -> set[str]:
@@ -426,7 +428,10 @@ def stored_rows() -> dict:
 def test_every_query_parameter_survives_hostile_values(client, everyone, name, param, value):
     client.force_login(everyone["user"])
     pattern = dict(url_patterns())[name]
-    kwargs = {key: everyone[PATH_KWARGS[key]].pk for key in pattern.pattern.converters}
+    kwargs = {
+        key: PATH_WORDS[key] if key in PATH_WORDS else everyone[PATH_KWARGS[key]].pk
+        for key in pattern.pattern.converters
+    }
     before = stored_rows()
     response = client.get(f"{reverse(name, kwargs=kwargs)}?{param}={value}")
     body = b"".join(response.streaming_content) if response.streaming else response.content

@@ -228,6 +228,15 @@ def new_assignment(p: People) -> Case:
     return Case(p.trainer, url, url, data, lambda: pks(Assignment.objects.all()))
 
 
+def new_assignment_from_a_flag(p: People) -> Case:
+    """The same exercise, rep and day finds the first assignment; the token keeps the
+    first answer ("assigned") instead of a second saying it was already there."""
+    url = reverse("reflections:practise", args=[p.rep.pk, "listening"])
+    exercise = make_exercise(skill="listening")
+    data = {"exercise": exercise.pk, "due_on": in_days(7).isoformat()}
+    return Case(p.manager, url, url, data, lambda: pks(Assignment.objects.all()))
+
+
 TOKENED: dict[str, Callable[[People], Case]] = {
     "conversations:customer_create": new_customer,
     "conversations:start": new_conversation_and_customer,
@@ -239,6 +248,7 @@ TOKENED: dict[str, Callable[[People], Case]] = {
     "conversations:recording_upload": new_recording,
     "reflections:exercise_create": new_exercise,
     "reflections:assign": new_assignment,
+    "reflections:practise": new_assignment_from_a_flag,
 }
 ADDED_IN_PLACE = {
     "conversations:pain_point_add": new_pain_point,
@@ -420,6 +430,8 @@ NOT_A_CREATE = {
     "my_data_export": "reads",
     "favicon": "reads",
     "time_zone": "sets the person's own time zone",
+    "conversations:weekly_summary_choice": "turns the person's own summary on or off",
+    "conversations:weekly_unsubscribe": "turns the summary off; off twice is still off",
     "conversations:list": "reads",
     "conversations:detail": "reads",
     "conversations:customers": "reads",

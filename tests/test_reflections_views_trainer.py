@@ -240,7 +240,10 @@ def test_the_assign_form_offers_reps_by_team_and_preselects_the_exercise(
     walk = starter()
     html = signed_in.get(ASSIGN, {"exercise": walk.pk}).content.decode()
     assert f'<option value="{walk.pk}" selected>Walk in their shoes</option>' in html
-    assert '<optgroup label="North">' in html
+    # A checkbox per rep in a fieldset per team: no Ctrl-click to choose several.
+    assert '<fieldset class="check-group"><legend>North</legend>' in html
+    assert f'<input type="checkbox" name="reps" value="{rep.pk}"' in html
+    assert "Hold Ctrl" not in html
     assert "Rita Osei" in html
     assert "Mara Jensen" not in html  # not a rep, so not offered
 
@@ -280,7 +283,7 @@ def test_a_due_date_in_the_past_gets_a_message_and_keeps_the_form(signed_in, rep
     html = response.content.decode()
     assert services.PAST_DUE_DATE in html
     assert "Please do this</textarea>" in html
-    assert f'<option value="{rep.pk}" selected>' in html
+    assert f'name="reps" value="{rep.pk}" id="id_reps_0_0" checked>' in html
     assert not Assignment.objects.exists()
 
 

@@ -28,12 +28,14 @@ MY_CSV = reverse("conversations:dashboard_export")
 # all, per source, estimate against measured, coaching notes with authors and customers, recent
 # conversations with customers, measured drafts not counted yet, reflections due, the
 # team's bands per kind of call ("in all" is now one row per kind of call, added up), then
-# the session saved (savepoint, update, release).
-REP_DASHBOARD_QUERIES = 16
+# the session saved (savepoint, update, release); then the exercises given from a flag
+# (what to practise next) and whether the weekly summary is on.
+REP_DASHBOARD_QUERIES = 18
 # Session, user, managed team ids, the chosen team, its members, figures per rep, per rep and
 # week (the team's totals and trend are added up from those), the teams for the switcher, then
-# the session saved (three). The team's bands are read only when a kind of call is chosen.
-TEAM_DASHBOARD_QUERIES = 11
+# the session saved (three), whether the weekly summary is on. The team's bands are read
+# only when a kind of call is chosen; the flags come from the figures above, no query.
+TEAM_DASHBOARD_QUERIES = 12
 # Session, user, managed team ids, the rep within those teams, figures per week, in all, per
 # source, estimate against measured, the rep's own managed team ids (for the scoping of their
 # recent conversations), coaching notes, the conversations of the period, the team's bands
@@ -164,7 +166,10 @@ def test_every_diagnosed_first_rate_leaves_estimates_out_and_says_what_it_stands
     signed_in(client, manager)
     assert "2 of 3 measured" in text(client.get(drill_down(rep)))
     team_page = client.get(TEAM)
-    cell = '<td>50 % <span class="meta rate-basis">2 of 3 measured</span></td>'
+    cell = (
+        '<td data-label="Diagnosed first">50 % <span class="meta rate-basis">2 of 3 measured'
+        "</span></td>"
+    )
     assert cell in team_row(team_page, rep)
     assert "diagnosed first <strong>50 %</strong> (2 of 3 measured)" in text(team_page)
 
@@ -346,13 +351,13 @@ def test_notes_on_a_deleted_conversation_leave_the_dashboard(client, rep, manage
 def test_the_team_dashboard_has_one_row_per_rep_of_the_team_in_name_order(
     client, manager, rep, teammate, bea, other_rep, team_talk
 ):
-    response = signed_in(client, manager).get(TEAM)
+    response = signed_in(client, manager).get(TEAM, {"sort": "name"})
 
     assert response.status_code == 200
     assert row_order(response) == [bea.pk, rep.pk, teammate.pk]
     assert "Sol Ibanez" not in text(response)
     assert '<span class="badge good">60 %</span>' in team_row(response, rep)
-    assert '<span class="badge warn">40 %</span>' in team_row(response, teammate)
+    assert '<span class="badge low">40 %</span>' in team_row(response, teammate)
 
 
 def test_the_team_dashboard_pools_the_team_figures(client, manager, team_talk):
@@ -366,8 +371,10 @@ def test_the_team_dashboard_pools_the_team_figures(client, manager, team_talk):
 def test_a_rep_without_conversations_still_has_a_row(client, manager, rep, teammate, week):
     response = signed_in(client, manager).get(TEAM)
 
+    # Rosa has no figures, so nothing puts her above Rita, who needs nothing either.
     assert row_order(response) == [rep.pk, teammate.pk]
-    assert "<td>0</td>" in team_row(response, teammate)
+    assert '<td data-label="Conversations">0</td>' in team_row(response, teammate)
+    assert "No figures yet" in team_row(response, teammate)
 
 
 @pytest.mark.parametrize(
@@ -378,7 +385,8 @@ def test_a_rep_without_conversations_still_has_a_row(client, manager, rep, teamm
         ("pitch", ["rita", "bea", "rosa"]),
         ("-name", ["rosa", "rita", "bea"]),
         ("name", ["bea", "rita", "rosa"]),
-        ("nonsense", ["bea", "rita", "rosa"]),
+        # Unknown: most need first (Rosa 10 points under the band and over the ceiling).
+        ("nonsense", ["rosa", "bea", "rita"]),
     ],
 )
 def test_the_team_table_sorts_by_the_chosen_column(
@@ -465,14 +473,24 @@ def test_reps_far_from_target_and_drifting_from_their_own_average_are_flagged(
 
     response = signed_in(client, manager).get(TEAM)
 
-    def flags(user: User) -> list[str]:
+    def flags(user: User) -> list[tuple[str, str]]:
         return re.findall(
-            r'<span class="badge warn">([A-Z][a-z ]+)</span>', team_row(response, user)
+            r'<li class="flag (\w+)">.*?</span>(?:<span class="visually-hidden">[^<]*</span>)?'
+            r"([^<·]+?)(?: · |</li>)",
+            team_row(response, user),
         )
 
-    assert flags(rep) == ["Listening less lately"]
-    assert flags(teammate) == ["Far from target"]
-    assert flags(bea) == ["Listening more lately"]
+    # Each flag says how far, in words; less listening is a warning, more is good news.
+    assert flags(rep) == [
+        ("low", "Listening 16 points less in the last two weeks than over the period")
+    ]
+    assert flags(teammate) == [
+        ("low", "Listening 30 %: 20 points below the band (50–64 %)"),
+        ("high", "Pitch share 40 %, 20 over the ceiling (20 %)"),
+    ]
+    assert flags(bea) == [
+        ("good", "Listening 16 points more in the last two weeks than over the period")
+    ]
     assert flags(cal) == []
     assert "56 %" in team_row(response, rep)
 
@@ -481,8 +499,9 @@ def test_the_team_table_follows_the_period_filter(client, manager, rep, week):
     logged_conversation(rep, occurred_at=days_ago(60), split=(40, 20, 30, 10), minutes=60)
     signed_in(client, manager)
 
-    assert "<td>1</td>" in team_row(client.get(TEAM), rep)
-    assert "<td>2</td>" in team_row(client.get(TEAM, {"period": "90"}), rep)
+    cell = '<td data-label="Conversations">{}</td>'
+    assert cell.format(1) in team_row(client.get(TEAM), rep)
+    assert cell.format(2) in team_row(client.get(TEAM, {"period": "90"}), rep)
 
 
 # Drill-down to a rep -------------------------------------------------------------
@@ -598,7 +617,10 @@ def test_the_team_csv_streams_one_row_per_rep_in_name_order(
     assert rita[:9] == ["Rita Osei", "1", "1", "60.0", "10.0", "", "0 of 1 measured", "1.0", ""]
     assert datetime.fromisoformat(rita[9]) == team_talk["rita"].occurred_at
     assert rows[3][3] == "40.0"
-    assert rows[3][10] == "Far from target"
+    assert rows[3][10] == (
+        "Listening 40 %: 10 points below the band (50–64 %); "
+        "Pitch share 30 %, 10 over the ceiling (20 %)"
+    )
 
 
 def test_the_team_csv_follows_the_period_filter(client, manager, rep, week):
@@ -805,3 +827,10 @@ def test_the_rep_dashboard_lists_reflections_due_overdue_first(client, rep, trai
     html = client.get(DASHBOARD).content.decode()
     due = html[html.index("Reflections due") :]
     assert "Walk in their shoes" in due
+
+
+def test_the_rep_dashboards_title_is_plain_text(client, rep):
+    # The page title is what a browser tab and a screen reader announce first: words only.
+    client.force_login(rep)
+    response = client.get(reverse("conversations:dashboard"))
+    assert "<title>Your dashboard · SalesHeart</title>" in response.content.decode()

@@ -34,7 +34,10 @@ def listening_tone(ratio: float | None, team: Team | None) -> str:
     if ratio is None or team is None:
         return ""
     low, high = team.listening_band
-    return "good" if low <= ratio * 100 <= high else "warn"
+    # The legend's colours: too little and too much never share one.
+    if ratio * 100 < low:
+        return "low"
+    return "high" if ratio * 100 > high else "good"
 
 
 @register.inclusion_tag("conversations/partials/badges.html")

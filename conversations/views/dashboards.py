@@ -12,13 +12,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from conversations import dashboards
+from conversations import coaching, dashboards
 from conversations.access import get_figures_rep, get_managed_rep, get_managed_team
 from conversations.bands import bands_for
 from conversations.charts import line_chart, sparkline
 from conversations.dashboard_forms import DashboardFilterForm
 from conversations.metrics import format_listening_to_pitching
-from conversations.models import CoachingNote, Conversation
+from conversations.models import CoachingNote, Conversation, WeeklySummaryChoice
 from conversations.readouts import summary_readouts
 from conversations.voice import Voice
 from salesheart.downloads import csv_response, percent_cell
@@ -33,9 +33,8 @@ def unknown_last(value: float | None) -> float:
     return -1.0 if value is None else value
 
 
-# A rep whose last two weeks differ this much from their own period average is drifting.
-DRIFT_POINTS = 10
 SORTABLE = {
+    "need": lambda row: coaching.by_need(row),
     "name": lambda row: (row["rep"].get_full_name() or row["rep"].username).lower(),
     "conversations": lambda row: row["summary"].conversations,
     "listening": lambda row: unknown_last(row["summary"].listening_ratio),
@@ -43,6 +42,17 @@ SORTABLE = {
     "diagnosed": lambda row: unknown_last(row["summary"].diagnosed_first_rate),
     "last": lambda row: row["summary"].last_activity or timezone.now().replace(year=1970),
 }
+
+
+SORT_CHOICES = [
+    ("need", "Most need first"),
+    ("name", "By name"),
+    ("listening", "Least listening first"),
+    ("-pitch", "Most pitch share first"),
+    ("diagnosed", "Least diagnosed first"),
+    ("-last", "Latest activity first"),
+    ("-conversations", "Most conversations first"),
+]
 
 
 def week_zone(rep: User) -> ZoneInfo:
@@ -67,6 +77,7 @@ def rep_figures(rep: User, filters: DashboardFilterForm, viewer: User) -> dict[s
     per_call_type = dashboards.summary_per_call_type(conversations)
     overall = dashboards.total(per_call_type.values())
     bands = bands_for(team)
+    limits = coaching.Limits.for_team(team, bands[call_type] if call_type else None)
     sources = dict(
         conversations.filter(figures_source__gt="")
         .order_by()
@@ -87,7 +98,7 @@ def rep_figures(rep: User, filters: DashboardFilterForm, viewer: User) -> dict[s
         "pitch_tone": (
             ""
             if overall.pitch_share is None or team is None
-            else ("good" if overall.pitch_share * 100 <= team.pitch_ceiling else "warn")
+            else ("good" if overall.pitch_share * 100 <= team.pitch_ceiling else "high")
         ),
         "sources": [
             (label, sources[value])
@@ -111,6 +122,9 @@ def rep_figures(rep: User, filters: DashboardFilterForm, viewer: User) -> dict[s
             for value in Conversation.CallType.values
             if value in per_call_type
         ],
+        # The same flags, with their reasons, as on the team page.
+        "coaching": coaching.flags_for(overall, limits, trend.listening[-2:]),
+        "limits": limits,
         "notes": CoachingNote.objects.filter(conversation__rep=rep, conversation__deleted_at=None)
         .select_related("author", "conversation__customer")
         .order_by("-created_at")[:5],
@@ -118,9 +132,12 @@ def rep_figures(rep: User, filters: DashboardFilterForm, viewer: User) -> dict[s
 
 
 def tone(ratio: float | None, band: tuple[int, int]) -> str:
+    """The legend's colour: one for too little, another for too much."""
     if ratio is None:
         return ""
-    return "good" if band[0] <= ratio * 100 <= band[1] else "warn"
+    if ratio * 100 < band[0]:
+        return "low"
+    return "high" if ratio * 100 > band[1] else "good"
 
 
 @require_GET
@@ -142,6 +159,7 @@ def rep_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         .select_related("customer")[:5]
     )
     # "Reflections due" is drawn by the reflections app's own tag (reflections_due).
+    context["weekly_summary_on"] = WeeklySummaryChoice.objects.filter(user=request.user).exists()
     return render(request, "conversations/dashboard_rep.html", context)
 
 
@@ -166,6 +184,11 @@ def rep_dashboard_for_manager(request: AuthenticatedHttpRequest, rep_id: int) ->
     context["conversations"] = conversations.select_related("customer").order_by("-occurred_at")[
         :50
     ]
+    # The conversations behind each flag, from the list above (no query of its own).
+    context["evidence"] = coaching.evidence(
+        context["coaching"], context["conversations"], context["limits"]
+    )
+    context["query"] = request.GET.urlencode()
     return render(request, "conversations/dashboard_rep.html", context)
 
 
@@ -193,20 +216,13 @@ def team_rows(
     for rep in members:
         summary = per_rep.get(rep.pk, dashboards.Summary())
         trend = trends.get(rep.pk)
-        recent = [p for p in (trend.listening if trend else [])[-2:] if p is not None]
-        flags = []
-        if summary.listening_ratio is not None and tone(summary.listening_ratio, band) == "warn":
-            flags.append("Far from target")
-        if recent and summary.listening_ratio is not None:
-            drift = (sum(recent) / len(recent) - summary.listening_ratio) * 100
-            if abs(drift) >= DRIFT_POINTS:
-                flags.append("Listening less lately" if drift < 0 else "Listening more lately")
         rows.append(
             {
                 "rep": rep,
                 "summary": summary,
                 "sparkline": sparkline(trend.listening if trend else []),
-                "flags": flags,
+                # Read by coaching.with_flags below, which adds "flags", "coaching", "need".
+                "trend": trend,
                 "tone": tone(
                     summary.listening_ratio,
                     (
@@ -220,6 +236,7 @@ def team_rows(
                 "readouts": summary_readouts(summary, call_bands)[1:],
             }
         )
+    coaching.with_flags(rows, team, call_bands)
     team_trend = dashboards.Trend(period.weeks, [dashboards.Summary() for _ in period.weeks])
     for trend in trends.values():
         team_trend = team_trend + trend
@@ -232,12 +249,12 @@ def team_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     team = get_managed_team(request.user, query_id(request, "team"))
     filters = DashboardFilterForm(request.GET or None)
     rows, team_summary, trend = team_rows(team, filters)
-    sort = request.GET.get("sort", "name")
+    # Who needs the manager most comes first unless another order is asked for.
+    sort = request.GET.get("sort", "need")
     key = sort.removeprefix("-")
-    if key in SORTABLE:
-        rows.sort(key=SORTABLE[key], reverse=sort.startswith("-"))
-    else:
-        sort = "name"
+    if key not in SORTABLE:
+        sort = key = "need"
+    rows.sort(key=SORTABLE[key], reverse=sort.startswith("-"))
     band = team.listening_band
     query = request.GET.copy()
     query.pop("sort", None)
@@ -250,8 +267,11 @@ def team_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "filters": filters,
             "rows": rows,
             "sort": sort,
+            "sort_choices": SORT_CHOICES,
+            "sort_label": dict(SORT_CHOICES).get(sort, SORT_CHOICES[0][1]),
             "columns": [
                 ("name", "Rep"),
+                ("need", "Why they need you"),
                 ("conversations", "Conversations"),
                 ("listening", "Listening"),
                 ("pitch", "Pitch share"),
@@ -267,6 +287,7 @@ def team_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             ),
             "call_type_choices": Conversation.CallType.choices,
             "chosen_call_type": filters.chosen_call_type,
+            "weekly_summary_on": WeeklySummaryChoice.objects.filter(user=request.user).exists(),
         },
     )
 

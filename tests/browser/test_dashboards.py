@@ -31,9 +31,9 @@ def test_a_manager_finds_the_early_pitcher_and_leaves_a_note_the_rep_sees(
     expect(page).to_have_url(re.compile(r"sort=-pitch"))
     top = page.get_by_role("table").first.get_by_role("row").nth(1)
     expect(top).to_contain_text("Ravi Mehta")
-    expect(top).to_contain_text("Far from target")
+    expect(top).to_contain_text("points below the band (50–64 %)")
 
-    top.get_by_role("link", name="Ravi Mehta").click()
+    top.get_by_role("link", name="Ravi Mehta", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ravi Mehta")
     expect(page.get_by_text("read-only")).to_be_visible()
     page.get_by_role("region", name="Conversations in this period").get_by_role(
