@@ -79,3 +79,20 @@ def get_assignment_from_token(token: str) -> Assignment:
         ),
         pk=pk,
     )
+
+
+def get_coached_rep(user: User, rep_id: int) -> User:
+    """The rep a flag's practice is given to: a rep of a team the user manages, or any
+    rep for a trainer (trainers give exercises to every team); else not found."""
+    from salesheart.models import User as UserModel
+
+    reps = UserModel.objects.select_related("team").filter(is_active=True, team__isnull=False)
+    if not user.is_trainer:
+        reps = reps.filter(team__in=user.managed_team_ids)
+    return get_object_or_404(reps, pk=rep_id)
+
+
+def manages_rep(user: User, rep: User) -> bool:
+    """A rep's manager opens their conversations; a trainer who does not manage the
+    team reads the flag's figure but not which customers it stands on."""
+    return rep.team_id is not None and rep.team_id in user.managed_team_ids

@@ -462,11 +462,12 @@ EXPECTED: dict[str, Entry] = {
     "reflections:exercise_edit": on_exercise(for_trainers(200), for_trainers(200)),
     "reflections:exercise_archive": on_exercise(for_trainers(302), for_trainers(302)),
     "reflections:assign": Entry(for_trainers(200), for_trainers(200)),
-    # From a flag: Rita's manager, or any trainer; to anyone else Rita does not exist.
+    # From a flag: Rita's manager, or any trainer (trainers give exercises to every team);
+    # to anyone else Rita does not exist.
     # An empty post is refused by the form (200 with its messages): nothing is saved.
     "reflections:practise": Entry(
-        who(404, manager=200, trainer=200),
-        who(404, manager=200, trainer=200),
+        who(404, manager=200, trainer=200, other_trainer=200),
+        who(404, manager=200, trainer=200, other_trainer=200),
         kwargs=lambda s: {"rep_id": s.rita.pk, "skill": "listening"},
         owner="manager",
         objects=("rep_id",),

@@ -305,6 +305,28 @@ def test_the_trainer_sees_why_each_assignment_was_made(
     assert "Why: Listening 30 %: 20 points below the band (50–64 %)" in html
 
 
+def test_a_trainer_reads_how_many_conversations_a_flag_stands_on_but_not_which(
+    client, trainer, teammate, listening_exercise
+):
+    # Which customers a rep met is for the rep and their managers; a trainer coaches the skill.
+    low = logged_conversation(teammate, occurred_at=days_ago(2), split=(30, 40, 15, 15))
+    client.force_login(trainer)
+
+    page = text(client.get(practise(teammate, "listening")))
+    client.post(
+        practise(teammate, "listening"),
+        {"exercise": listening_exercise.pk, "due_on": in_days(7).isoformat()},
+    )
+    assignment = Assignment.objects.get()
+    review = text(client.get(reverse("reflections:review", args=[assignment.pk])))
+
+    label = coaching.conversation_label(low)
+    assert "1 of " in page and label not in page
+    assert low.get_absolute_url() not in page
+    assert "It stood on 1 of their conversations." in review and label not in review
+    assert [c["id"] for c in assignment.evidence["conversations"]] == [low.pk]
+
+
 def test_another_teams_manager_is_told_the_rep_does_not_exist(
     client, other_manager, teammate, listening_exercise
 ):
