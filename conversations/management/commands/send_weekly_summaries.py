@@ -4,22 +4,11 @@ before."""
 
 from __future__ import annotations
 
-import os
-
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from conversations.weekly import send_weekly_summaries
-
-
-def default_base_url() -> str:
-    # As send_reminders does; conversations does not import reflections.
-    return (
-        getattr(settings, "SITE_URL", "")
-        or os.environ.get("SITE_URL", "")
-        or "http://127.0.0.1:8000"
-    )
+from salesheart.site_url import default_base_url
 
 
 class Command(BaseCommand):

@@ -3,21 +3,11 @@ each person gets at most one email a day."""
 
 from __future__ import annotations
 
-import os
-
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from reflections.reminders import send_reminders
-
-
-def default_base_url() -> str:
-    return (
-        getattr(settings, "SITE_URL", "")
-        or os.environ.get("SITE_URL", "")
-        or "http://127.0.0.1:8000"
-    )
+from salesheart.site_url import default_base_url
 
 
 class Command(BaseCommand):
