@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from conversations.kinds import Kind as TalkKind
 from conversations.metrics import TalkFigures
 from salesheart import time_zones
 from salesheart.dates import validate_plausible_date
@@ -416,11 +417,7 @@ class ProductTalk(VersionedModel):
 class TalkSegment(models.Model):
     """A stretch of talk on a conversation's timeline, from the tracker or a transcript."""
 
-    class Kind(models.TextChoices):
-        CUSTOMER = "customer", "Customer talking"
-        QUESTION = "question", "Rep asking"
-        PITCH = "pitch", "Rep on the product"
-        OTHER = "other", "Rep, other"
+    Kind = TalkKind  # defined once, in conversations/kinds.py
 
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="segments"

@@ -18,7 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from conversations.metrics import REP_KINDS, Segment, figures_from_segments
+from conversations.kinds import REP_KINDS
+from conversations.metrics import Segment, figures_from_segments
 from conversations.models import (
     FIGURE_FIELDS,
     MEASURED_SOURCES,

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from conversations import services
 from conversations.access import get_conversation_for_user
+from conversations.kinds import REP_KIND_CHOICES
 from conversations.models import WORD_SOURCES, Conversation, TalkSegment, Transcript
 from conversations.templatetags.talk import percent
 from conversations.transcript_forms import SpeakersForm, TranscriptImportForm
@@ -37,11 +38,6 @@ IMPORT_TEMPLATE = "conversations/transcript_import.html"
 SPEAKERS_TEMPLATE = "conversations/transcript_speakers.html"
 TIMELINE_TEMPLATE = "conversations/transcript_timeline.html"
 SAMPLE_LENGTH = 140
-REP_KIND_CHOICES = [
-    (TalkSegment.Kind.QUESTION, "Question"),
-    (TalkSegment.Kind.PITCH, "Product talk"),
-    (TalkSegment.Kind.OTHER, "Other"),
-]
 _BRACKETS = re.compile(r"\([^)]*\)")
 _RETAG_PATH = re.compile(r"/segments/(\d+)/kind/$")
 
