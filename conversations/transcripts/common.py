@@ -59,6 +59,30 @@ class ParsedTranscript:
     carried: dict[str, int] = field(default_factory=dict)
     skipped: int = 0  # lines before the first speaker (a title, attendees), left out
 
+    def to_json(self) -> dict:
+        """Kept beside the upload (Transcript.parsed), so the steps after it read no file again."""
+        return {
+            "format": self.format,
+            "timed": self.timed,
+            "speakers": self.speakers,
+            "cues": [[cue.speaker, cue.text, cue.start, cue.end] for cue in self.cues],
+            "notes": [[note.text, note.start, note.end] for note in self.notes],
+            "carried": self.carried,
+            "skipped": self.skipped,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> ParsedTranscript:
+        return cls(
+            cues=[Cue(*cue) for cue in data["cues"]],
+            format=data["format"],
+            timed=data["timed"],
+            speakers=data["speakers"],
+            notes=[Note(*note) for note in data["notes"]],
+            carried=data["carried"],
+            skipped=data["skipped"],
+        )
+
 
 class TranscriptError(ValueError):
     """A transcript the app cannot use; `message` is written for the rep, `code` for code."""

@@ -28,7 +28,7 @@ from conversations.kinds import REP_KIND_CHOICES
 from conversations.models import WORD_SOURCES, Conversation, TalkSegment, Transcript
 from conversations.templatetags.talk import percent
 from conversations.transcript_forms import SpeakersForm, TranscriptImportForm
-from conversations.transcripts import TranscriptError, parse_transcript
+from conversations.transcripts import TranscriptError
 from salesheart.http import AuthenticatedHttpRequest
 from salesheart.idempotency import answer_repeat, earlier_submission, submit_once
 from salesheart.models import User
@@ -51,8 +51,8 @@ def _transcript_of(conversation: Conversation, *, with_text: bool = False) -> Tr
     """The transcript in use: the one the timeline was built from."""
     transcripts = Transcript.objects.filter(conversation=conversation)
     if not with_text:
-        # Up to 2 MB that only the speakers step reads again.
-        transcripts = transcripts.defer("raw_text")
+        # Up to 2 MB, twice (as uploaded and as read), that only the speakers step reads.
+        transcripts = transcripts.defer("raw_text", "parsed")
     return transcripts.first()
 
 
@@ -60,7 +60,7 @@ def _pending_of(conversation: Conversation, *, with_text: bool = False) -> Trans
     """An upload waiting for the rep to say who sells; it replaces nothing until then."""
     transcripts = Transcript.objects.filter(pending_for=conversation)
     if not with_text:
-        transcripts = transcripts.defer("raw_text")
+        transcripts = transcripts.defer("raw_text", "parsed")
     return transcripts.first()
 
 
@@ -68,7 +68,7 @@ def _both_of(conversation: Conversation) -> tuple[Transcript | None, Transcript 
     """The transcript in use and the upload waiting, in one query (without their text)."""
     both = Transcript.objects.filter(
         Q(conversation=conversation) | Q(pending_for=conversation)
-    ).defer("raw_text")
+    ).defer("raw_text", "parsed")
     in_use = next((t for t in both if t.conversation_id), None)
     return in_use, next((t for t in both if t.pending_for_id), None)
 
@@ -199,7 +199,7 @@ def _summaries(transcript: Transcript) -> tuple[list[SpeakerSummary], int]:
     skipped = 0
     if transcript.raw_text:
         try:
-            parsed = parse_transcript(transcript.raw_text)
+            parsed = transcript.read()
         except TranscriptError:
             lines = []  # It was read once when imported; a parser change must not break this page.
         else:
