@@ -8,6 +8,7 @@ and as plain forms that come back to the same line without JavaScript.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q, Window
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -27,6 +28,7 @@ from conversations.access import get_conversation_for_user
 from conversations.kinds import REP_KIND_CHOICES
 from conversations.models import WORD_SOURCES, Conversation, TalkSegment, Transcript
 from conversations.templatetags.talk import percent
+from conversations.timeline import LINES_PER_PAGE, line_url
 from conversations.transcript_forms import SpeakersForm, TranscriptImportForm
 from conversations.transcripts import TranscriptError
 from salesheart.http import AuthenticatedHttpRequest
@@ -111,14 +113,24 @@ class TimelineNote:
         return f"PT{self.start:.3f}S"
 
 
-def _with_notes(segments: list[TalkSegment], transcript: Transcript) -> list[Any]:
-    """The lines with the transcript's notes in their places, a note before a line at its time."""
+def _with_notes(
+    segments: list[TalkSegment],
+    transcript: Transcript,
+    before: float | None = None,
+    *,
+    last: bool = True,
+) -> list[Any]:
+    """A page of lines with the transcript's notes in their places, a note before a line
+    at its time. A page holds the notes after the line before it (`before`, None on the
+    first page) up to its own last line, and the last page every note after that."""
     if not transcript.notes:
         return segments
     estimated = not transcript.timed
     notes = [
         TimelineNote(note["text"], note["start"], _clock(note["start"], estimated=estimated))
         for note in transcript.notes
+        if (before is None or note["start"] > before)
+        and (last or not segments or note["start"] <= segments[-1].start)
     ]
     rows: list[Any] = []
     index = 0
@@ -323,7 +335,56 @@ def _kept_retag(request: AuthenticatedHttpRequest, conversation: Conversation) -
     Taken here so it cannot turn up in another page's form under the same conversation."""
     pending = take_pending_post(request, f"/conversations/{conversation.pk}/segments/")
     match = pending and _RETAG_PATH.search(pending[0])
-    return {int(match[1]): pending[1].get("kind", "")} if match else {}
+    if not match:
+        return {}
+    line = int(match[1])
+    return {line: pending[1].get(f"kind-{line}", pending[1].get("kind", ""))}
+
+
+@dataclass(frozen=True)
+class LinesPage:
+    """One page of the transcript's lines, and where the others are."""
+
+    number: int
+    count: int  # pages in all
+    first: int  # the number of its first line, from 1
+    last: int
+    total: int  # lines in all
+
+    @property
+    def numbers(self) -> range:
+        return range(1, self.count + 1)
+
+
+def _page_number(request: AuthenticatedHttpRequest) -> int:
+    """The page asked for; a word or a number below 1 is the first."""
+    try:
+        return max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        return 1
+
+
+def _lines_page(
+    conversation: Conversation, number: int
+) -> tuple[LinesPage, list[TalkSegment], float | None]:
+    """The page's lines and how many there are in all, in one query at any length, with
+    the line before them: its start says which of the file's notes are this page's."""
+    offset = (number - 1) * LINES_PER_PAGE
+    segments = list(
+        conversation.segments.annotate(lines=Window(Count("pk")))[
+            max(offset - 1, 0) : offset + LINES_PER_PAGE
+        ]
+    )
+    before = segments.pop(0).start if offset and segments else None
+    if not segments and number > 1:
+        # Past the end (the timeline was built again, shorter): its last page.
+        last = max(math.ceil(conversation.segments.count() / LINES_PER_PAGE), 1)
+        return _lines_page(conversation, last)
+    total = segments[0].lines if segments else 0
+    page = LinesPage(
+        number, max(math.ceil(total / LINES_PER_PAGE), 1), offset + 1, offset + len(segments), total
+    )
+    return page, segments, before
 
 
 @require_safe
@@ -335,7 +396,7 @@ def transcript_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     if transcript is None:
         messages.info(request, "Import a transcript first.")
         return redirect(_url("transcript_import", conversation))
-    segments = list(conversation.segments.all())
+    page, segments, before = _lines_page(conversation, _page_number(request))
     if not segments:
         return redirect(_url("transcript_speakers", conversation))
     return render(
@@ -345,11 +406,12 @@ def transcript_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             **_figures_context(conversation),
             "transcript": transcript,
             "pending": pending,
+            "page": page,
             "segments": _dress(segments, transcript, _kept_retag(request, conversation)),
-            "rows": _with_notes(segments, transcript),
-            "words_left": any(
-                segment.text and segment.source in WORD_SOURCES for segment in segments
-            ),
+            "rows": _with_notes(segments, transcript, before, last=page.number == page.count),
+            # Only said once the text is deleted: then the words of the lines may be too.
+            "words_left": transcript.raw_deleted_at is not None
+            and conversation.segments.filter(source__in=WORD_SOURCES).exclude(text="").exists(),
             "kind_choices": REP_KIND_CHOICES,
             "nav": "conversations",
         },
@@ -396,7 +458,19 @@ def _status(segment: TalkSegment, conversation: Conversation) -> str:
 
 
 def _back_to_line(segment: TalkSegment) -> HttpResponse:
-    return redirect(_url("transcript_timeline", segment.conversation, f"segment-{segment.pk}"))
+    """Back to the line on its page of the timeline, counted in the lines' own order."""
+    earlier = segment.conversation.segments.filter(
+        Q(start__lt=segment.start)
+        | Q(start=segment.start, position__lt=segment.position)
+        | Q(start=segment.start, position=segment.position, pk__lt=segment.pk)
+    ).count()
+    return redirect(line_url(segment.conversation_id, segment.pk, earlier))
+
+
+def _posted_kind(request: AuthenticatedHttpRequest, line: TalkSegment) -> str:
+    """The kind chosen for this line: the timeline's one form holds a choice for every
+    line of its page, each named after its line ("kind-12"); a single "kind" also does."""
+    return request.POST.get(f"kind-{line.pk}", request.POST.get("kind", ""))
 
 
 @require_POST
@@ -404,7 +478,7 @@ def segment_retag(request: AuthenticatedHttpRequest, pk: int, segment: int) -> H
     conversation = get_conversation_for_user(request.user, pk, write=True)
     line = get_object_or_404(conversation.segments, pk=segment)
     try:
-        services.segment_retag(segment=line, kind=request.POST.get("kind", ""))
+        services.segment_retag(segment=line, kind=_posted_kind(request, line))
     except ValidationError as error:
         line.refresh_from_db(fields=["kind"])
         if request.htmx:
