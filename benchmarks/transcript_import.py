@@ -1,11 +1,13 @@
 """Benchmark: import a one-hour, two-speaker transcript (1,500 cues) as a rep does.
 
-Prints the median time of each step over several rounds and its ratio to
-webvtt-py's bare parse of the same file: first the library calls alone, then the
-pages a rep goes through, each a request through Django's test client with every
-middleware (upload the file, the speakers page, build the timeline, the timeline
-page), their sum, and the size of the timeline page.
-Run: .venv/bin/python benchmarks/transcript_import.py [--profile STEP]
+Prints the median time of each step over several rounds and its median ratio to
+webvtt-py's bare parse of the same file, timed in the same round. First the library
+calls alone, then the pages a rep goes through, each a request through Django's test
+client with every middleware (upload the file, the speakers page, build the timeline,
+the timeline page), their sum, and the size of the timeline page.
+
+    .venv/bin/python benchmarks/transcript_import.py [--rounds N] [--profile STEP]
+    DATABASE_URL=postgres://... .venv/bin/python benchmarks/transcript_import.py
 
 The goal (issue 15): the four pages together at most 5x the bare parse, and the
 timeline page under 250 KB. DEBUG is off for the pages, as in production, so neither
@@ -126,27 +128,20 @@ class Pages:
             "timeline page": self.timeline_page,
         }[name]
 
-    def timed_rounds(self, rounds: int = ROUNDS) -> dict[str, float]:
-        """Median seconds of each step; every round imports into a new conversation."""
-        times: dict[str, list[float]] = {name: [] for name in self.STEPS}
-        totals = []
-        for _ in range(rounds):
-            self.fresh_conversation()
-            total = 0.0
-            for name in self.STEPS:
-                started = time.perf_counter()
-                self.step(name)()
-                elapsed = time.perf_counter() - started
-                times[name].append(elapsed)
-                total += elapsed
-            totals.append(total)
-        medians = {name: statistics.median(values) for name, values in times.items()}
-        medians["all four pages"] = statistics.median(totals)
-        return medians
+    def timed_round(self) -> dict[str, float]:
+        """Seconds of each step of one import into a new conversation, and their sum."""
+        self.fresh_conversation()
+        times = {}
+        for name in self.STEPS:
+            started = time.perf_counter()
+            self.step(name)()
+            times[f"page: {name}"] = time.perf_counter() - started
+        times["page: all four pages"] = sum(times.values())
+        return times
 
     def profile(self, name: str) -> None:
         """cProfile of one step (after a warm-up round), the costliest functions first."""
-        self.timed_rounds(1)
+        self.timed_round()
         self.fresh_conversation()
         profiler = cProfile.Profile()
         for step in self.STEPS:
@@ -212,22 +207,33 @@ def main() -> None:
         transcript = services.transcript_add(conversation=conversation, text=text)
         services.transcript_analyse(transcript=transcript, rep_speakers=["Rita Osei"])
 
-    rounds = options.rounds
-    baseline = median_seconds(bare_parse, rounds)
-    rows = [
-        ("webvtt-py bare parse", baseline),
-        ("parse + classify + figures (no database)", median_seconds(parse_and_analyse, rounds)),
-        ("services: parse, store 1,500 segments, figures", median_seconds(full_import, rounds)),
-    ]
-    steps = pages.timed_rounds(rounds)
-    # The bare parse again, after the pages: a machine that got busier meanwhile shows here.
-    after = median_seconds(bare_parse, rounds)
-    rows += [(f"page: {name}", seconds) for name, seconds in steps.items()]
-    rows.append(("webvtt-py bare parse, again after the pages", after))
+    def timed(step) -> float:
+        started = time.perf_counter()
+        step()
+        return time.perf_counter() - started
+
+    # Each round times the bare parse next to every step, and each step is compared with
+    # its own round's parse: on a shared machine the load changes from second to second,
+    # and a ratio of two medians taken minutes apart would measure that instead.
+    times: dict[str, list[float]] = {}
+    ratios: dict[str, list[float]] = {}
+    pages.timed_round()  # warm-up: templates compiled, regular expressions cached
+    for _ in range(options.rounds):
+        baseline = timed(bare_parse)
+        round_times = {
+            "webvtt-py bare parse": baseline,
+            "parse + classify + figures (no database)": timed(parse_and_analyse),
+            "services: parse, store 1,500 segments, figures": timed(full_import),
+            **pages.timed_round(),
+        }
+        for name, seconds in round_times.items():
+            times.setdefault(name, []).append(seconds)
+            ratios.setdefault(name, []).append(seconds / baseline)
     database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    print(f"median of {rounds} rounds, {database}, DEBUG off for the pages")
-    for name, seconds in rows:
-        print(f"{name:<55} {seconds * 1000:8.1f} ms   {seconds / baseline:5.1f}x bare parse")
+    print(f"median of {options.rounds} rounds, {database}, DEBUG off for the pages")
+    for name, values in times.items():
+        ratio = statistics.median(ratios[name])
+        print(f"{name:<55} {statistics.median(values) * 1000:8.1f} ms   {ratio:5.1f}x bare parse")
     print(f"timeline page: {pages.timeline_bytes / 1024:.0f} KiB ({pages.timeline_bytes:,} bytes)")
 
 

@@ -131,7 +131,8 @@ class _Draft:
 
     @property
     def text(self) -> str:
-        parts = (_SPACES.sub(" ", part).strip() for part in self.parts)
+        # str.split() splits on what the regex \s matches, at a fraction of the cost.
+        parts = (" ".join(part.split()) for part in self.parts)
         return self.separator.join(part for part in parts if part)
 
 

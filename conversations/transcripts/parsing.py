@@ -82,9 +82,10 @@ def parse_transcript(text: str) -> ParsedTranscript:
         drafts, skipped = _parse_plain(lines)
     timed = fmt != FORMAT_PLAIN or _time_plain(drafts)
 
-    notes = [Note(d.text, d.start or 0.0, d.end or 0.0) for d in drafts if d.note and d.text]
-    spoken = [d for d in drafts if not d.note and d.text]
-    cues = [Cue(d.speaker, d.text, d.start, d.end) for d in spoken]
+    texts = [(draft, draft.text) for draft in drafts]  # each worked out once
+    notes = [Note(text, d.start or 0.0, d.end or 0.0) for d, text in texts if d.note and text]
+    spoken = [d for d, text in texts if not d.note and text]
+    cues = [Cue(d.speaker, text, d.start, d.end) for d, text in texts if not d.note and text]
     speakers = list(dict.fromkeys(cue.speaker for cue in cues))
     if not speakers:
         raise TranscriptError(
