@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     OTHER = "other", "Rep, other"  # small talk, logistics
 
 
+KINDS = frozenset(Kind)  # a set to look a kind up in: asking the enum is ten times slower
 REP_KINDS = frozenset({Kind.QUESTION, Kind.PITCH, Kind.OTHER})
 
 # The re-tag control offers the rep's kinds in the rep's own words.

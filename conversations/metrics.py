@@ -59,7 +59,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 # Talk kinds have one home (kinds.py); named here too, as the figures always named them.
-from conversations.kinds import Kind, is_rep_kind
+from conversations.kinds import KINDS, Kind, is_rep_kind
 
 BACKCHANNEL_SECONDS = 1.5
 PATIENCE_BREAK_SECONDS = 10.0
@@ -93,7 +93,7 @@ class Segment:
     text: str = ""
 
     def __post_init__(self) -> None:
-        if self.kind not in Kind:
+        if self.kind not in KINDS:
             raise ValueError(f"Unknown talk segment kind: {self.kind!r}")
 
     @property

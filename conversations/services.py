@@ -253,11 +253,20 @@ PAIN_NOTE_LIMIT = 300
 REFRESHED_FIELDS = [*FIGURE_FIELDS, "pain_point_count", "updated_at"]
 
 
-def conversation_refresh_figures(*, conversation: Conversation) -> Conversation:
-    """Store figures from the timeline when there is one, else from the rep's estimate."""
-    # Rows, not models: an hour's transcript is 1,500 lines, read after every re-tag.
-    rows = list(conversation.segments.values_list("kind", "start", "end", "text", "source"))
-    segments = [Segment(kind=row[0], start=row[1], end=row[2], text=row[3]) for row in rows]
+def conversation_refresh_figures(
+    *, conversation: Conversation, written: tuple[list[Segment], str] | None = None
+) -> Conversation:
+    """Store figures from the timeline when there is one, else from the rep's estimate.
+
+    `written` is the timeline and its source from a caller that has just stored them,
+    so that they are not read back."""
+    if written is None:
+        # Rows, not models: an hour's transcript is 1,500 lines, read after every re-tag.
+        rows = list(conversation.segments.values_list("kind", "start", "end", "text", "source"))
+        segments = [Segment(kind=row[0], start=row[1], end=row[2], text=row[3]) for row in rows]
+        source = rows[0][4] if rows else ""
+    else:
+        segments, source = written
     if not segments:
         if conversation.figures_source in MEASURED_SOURCES:
             conversation.figures_source = ""
@@ -266,7 +275,6 @@ def conversation_refresh_figures(*, conversation: Conversation) -> Conversation:
         conversation.save(update_fields=REFRESHED_FIELDS)
         return conversation
     heard_at = list(conversation.pain_points.values_list("heard_at", flat=True))
-    source = rows[0][4]
     figures = figures_from_segments(
         segments,
         pain_points_heard_at=heard_at,
@@ -428,7 +436,7 @@ def transcript_analyse(*, transcript: Transcript, rep_speakers: Iterable[str]) -
         ).values_list("pk", "heard_at", "description")
     }
     conversation.segments.all().delete()
-    _insert_segments(
+    rows = [
         (
             conversation.pk,
             Conversation.Source.TRANSCRIPT,
@@ -441,14 +449,20 @@ def transcript_analyse(*, transcript: Transcript, rep_speakers: Iterable[str]) -
             marked.get((cue.start or 0.0, cue.text[:2000])) if kind == "customer" else None,
         )
         for index, (cue, kind) in enumerate(zip(parsed.cues, kinds, strict=True))
-    )
+    ]
+    _insert_segments(rows)
     transcript.rep_speakers = rep_speakers
     transcript.notes = [
         {"start": note.start, "end": note.end, "text": note.text[:500]} for note in parsed.notes
     ]
     transcript.analysed_at = timezone.now()
-    transcript.save()
-    conversation_refresh_figures(conversation=conversation)
+    # Not the whole row: its text and what was read of it are a megabyte or more.
+    transcript.save(update_fields=["rep_speakers", "notes", "analysed_at"])
+    # The lines just written, in the order the figures sort them into anyway.
+    segments = [Segment(kind=row[2], start=row[3], end=row[4], text=row[6]) for row in rows]
+    conversation_refresh_figures(
+        conversation=conversation, written=(segments, Conversation.Source.TRANSCRIPT)
+    )
     return transcript
 
 
@@ -465,7 +479,7 @@ _SEGMENT_COLUMNS = (
 )
 
 
-def _insert_segments(rows: Iterable[tuple]) -> None:
+def _insert_segments(rows: list[tuple]) -> None:
     """Insert timeline lines given as rows in the order of _SEGMENT_COLUMNS.
 
     One executemany: bulk_create builds a model for each of an hour's 1,500 lines and
@@ -478,7 +492,6 @@ def _insert_segments(rows: Iterable[tuple]) -> None:
         f"({', '.join(quote(field.column) for field in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
-    rows = list(rows)
     if rows:
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)

@@ -193,3 +193,12 @@ def test_a_figures_moment_links_to_its_line_on_its_page(conversation):
     assert moment.line_href == url("transcript_timeline", conversation) + (
         f"?page={page}#segment-{pitch.pk}"
     )
+
+
+def test_the_figures_built_with_the_timeline_are_the_ones_read_back_from_it(conversation):
+    conversation.refresh_from_db()
+    built = {field: getattr(conversation, field) for field in services.FIGURE_FIELDS}
+    services.conversation_refresh_figures(conversation=conversation)  # reads the lines back
+    conversation.refresh_from_db()
+    assert {field: getattr(conversation, field) for field in services.FIGURE_FIELDS} == built
+    assert built["questions_asked"]
