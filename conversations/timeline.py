@@ -27,7 +27,7 @@ ROW_HEIGHT = 26
 MERGE_GAP = 1.0
 # The transcript's lines come in pages of this many: an hour's call is 1,500 lines, and
 # all of them on one page made more than a megabyte to send and to draw (issue 15).
-LINES_PER_PAGE = 100
+LINES_PER_PAGE = 50
 
 
 def line_page(index: int) -> int:

@@ -84,7 +84,8 @@ def test_the_pages_show_every_line_and_note_exactly_once_in_order(signed_in, con
         html = page_html(signed_in, conversation, page)
         lines = [int(pk) for pk in re.findall(r'<li id="segment-(\d+)"', html)]
         assert len(lines) == LINES_PER_PAGE
-        assert f"Lines {(page - 1) * LINES_PER_PAGE + 1}–{page * LINES_PER_PAGE} of 1500" in html
+        first, last = (page - 1) * LINES_PER_PAGE + 1, page * LINES_PER_PAGE
+        assert f"Lines {first}–{last} of {CUES}" in html
         shown += lines
         notes += html.count('class="line note"')
     assert shown == list(conversation.segments.values_list("pk", flat=True))
@@ -108,15 +109,19 @@ def test_a_note_at_a_pages_edge_is_on_the_page_whose_line_it_comes_before(signed
 
 def test_pages_link_to_each_other_and_a_page_past_the_end_shows_the_last(signed_in, conversation):
     html = page_html(signed_in, conversation, 2)
-    assert '<a href="?page=3">3</a>' in html
+    assert '<a href="?page=3" aria-label="Page 3">3</a>' in html
     assert '<a aria-current="page">2</a>' in html
     assert page_html(signed_in, conversation, 99).count('<li id="segment-') == LINES_PER_PAGE
-    assert "Lines 1401–1500 of 1500" in page_html(signed_in, conversation, 99)
-    assert "Lines 1–100 of 1500" in page_html(signed_in, conversation, "two")  # type: ignore[arg-type]
+    last = f"Lines {CUES - LINES_PER_PAGE + 1}–{CUES} of {CUES}"
+    assert last in page_html(signed_in, conversation, 99)
+    first = f"Lines 1–{LINES_PER_PAGE} of {CUES}"
+    assert first in page_html(signed_in, conversation, "two")  # type: ignore[arg-type]
+    assert '<a href="?page=3" rel="next">Later lines</a>' in html
+    assert '<a href="?page=1" rel="prev">Earlier lines</a>' in html
 
 
 def test_a_page_of_an_hours_call_stays_small(signed_in, conversation):
-    for page in (1, 8, 15):
+    for page in (1, 15, CUES // LINES_PER_PAGE):
         size = len(signed_in.get(url("transcript_timeline", conversation), {"page": page}).content)
         assert size < PAGE_BYTES_LIMIT
 
@@ -171,7 +176,8 @@ def test_retagging_a_line_on_page_two_with_htmx_swaps_that_line(signed_in, conve
 
 
 def test_marking_a_pain_point_on_page_three_comes_back_to_it(signed_in, conversation):
-    told = conversation.segments.filter(kind="customer")[LINES_PER_PAGE]  # line 201 or so
+    told = conversation.segments.all()[2 * LINES_PER_PAGE]  # the first line of page 3
+    assert told.kind == "customer"
     response = signed_in.post(
         url("segment_mark_pain", conversation, told.pk), {"submission_token": new_token()}
     )

@@ -132,6 +132,9 @@ def _share_time(
     voices: list[tuple[str, list[str], bool]], line: int, start: float, end: float
 ) -> list[_Draft]:
     """One draft per voice in a cue, the cue's time shared between them by word count."""
+    if len(voices) == 1:  # nearly every cue: nothing to share
+        voice, parts, note = voices[0]
+        return [_Draft(voice, parts, line, start=start, end=end, note=note)]
     words = [max(len(" ".join(parts).split()), 1) for _, parts, _ in voices]
     total = sum(words)
     drafts: list[_Draft] = []
@@ -150,10 +153,12 @@ def _voices(raw_lines: Sequence[str], fmt: str) -> list[tuple[str, list[str], bo
     pieces: list[tuple[str, list[str], bool]] = []
     for raw in raw_lines:
         stripped = raw.strip()
-        match = _VOICE.match(stripped)
+        # Without a "<" there is no voice and no tag: most lines skip both patterns.
+        tagged = "<" in raw
+        match = _VOICE.match(stripped) if tagged else None
         bare = stripped[match.end() :] if match else stripped
         note = _annotation(bare.removesuffix("</v>")) if bare[:1] in "[(♪<" else None
-        text = _TAG.sub("", raw)
+        text = _TAG.sub("", raw) if tagged else raw
         if fmt == FORMAT_WEBVTT:
             # WebVTT escapes & < > as entities; SRT has no escapes to undo.
             text = html.unescape(text)
