@@ -178,8 +178,13 @@ def main() -> None:
     # first template is loaded, which is when the template engine reads it.
     settings.DEBUG = False
     call_command("migrate", verbosity=0)
-    team = Team.objects.create(name="Bench", product_keywords="platform, pricing, module")
-    rep = User.objects.create(username="bench", first_name="Rita", last_name="Osei", team=team)
+    # get_or_create: a PostgreSQL database given by DATABASE_URL may hold an earlier run.
+    team, _ = Team.objects.get_or_create(
+        name="Bench", defaults={"product_keywords": "platform, pricing, module"}
+    )
+    rep, _ = User.objects.get_or_create(
+        username="bench", defaults={"first_name": "Rita", "last_name": "Osei", "team": team}
+    )
     text = one_hour_vtt()
     client = Client()
     client.force_login(rep)
