@@ -36,6 +36,8 @@ from salesheart.pending import take_pending_post
 
 TIMELINE_TEMPLATE = "conversations/transcript_timeline.html"
 _RETAG_PATH = re.compile(r"/segments/(\d+)/kind/$")
+# More pages than any transcript has (MAX_LINES lines at most), and a number any database takes.
+_PAGES_AT_MOST = 10_000
 
 
 def _clock(seconds: float, *, estimated: bool) -> str:
@@ -140,9 +142,10 @@ class LinesPage:
 
 
 def _page_number(request: AuthenticatedHttpRequest) -> int:
-    """The page asked for; a word or a number below 1 is the first."""
+    """The page asked for; a word or a number below 1 is the first, and a number past
+    the last (held to what a database takes) is the last."""
     try:
-        return max(int(request.GET.get("page", "1")), 1)
+        return min(max(int(request.GET.get("page", "1")), 1), _PAGES_AT_MOST)
     except ValueError:
         return 1
 
