@@ -56,20 +56,10 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from itertools import pairwise
 
-
-class Kind(StrEnum):
-    """What a talk segment is: the customer talking, or one of three kinds of rep talk."""
-
-    CUSTOMER = "customer"
-    QUESTION = "question"  # rep asking or clarifying
-    PITCH = "pitch"  # rep talking product
-    OTHER = "other"  # rep small talk, logistics
-
-
-REP_KINDS = frozenset({Kind.QUESTION, Kind.PITCH, Kind.OTHER})
+# Talk kinds have one home (kinds.py); named here too, as the figures always named them.
+from conversations.kinds import KINDS, Kind, is_rep_kind
 
 BACKCHANNEL_SECONDS = 1.5
 PATIENCE_BREAK_SECONDS = 10.0
@@ -93,11 +83,6 @@ _PHRASES_LONGEST_FIRST = sorted(ACKNOWLEDGEMENT_PHRASES, key=len, reverse=True)
 _WORDS = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 
-def is_rep_kind(kind: str) -> bool:
-    """True for the selling side's kinds; False for the customer."""
-    return kind in REP_KINDS
-
-
 @dataclass(frozen=True)
 class Segment:
     """One stretch of talk, in seconds from the start of the conversation."""
@@ -108,7 +93,7 @@ class Segment:
     text: str = ""
 
     def __post_init__(self) -> None:
-        if self.kind not in Kind:
+        if self.kind not in KINDS:
             raise ValueError(f"Unknown talk segment kind: {self.kind!r}")
 
     @property

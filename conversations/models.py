@@ -19,7 +19,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from conversations.kinds import Kind as TalkKind
 from conversations.metrics import TalkFigures
+from conversations.transcripts import ParsedTranscript, parse_transcript
 from salesheart import time_zones
 from salesheart.dates import validate_plausible_date
 from salesheart.edits import VersionedModel
@@ -423,11 +425,7 @@ class ProductTalk(VersionedModel):
 class TalkSegment(models.Model):
     """A stretch of talk on a conversation's timeline, from the tracker or a transcript."""
 
-    class Kind(models.TextChoices):
-        CUSTOMER = "customer", "Customer talking"
-        QUESTION = "question", "Rep asking"
-        PITCH = "pitch", "Rep on the product"
-        OTHER = "other", "Rep, other"
+    Kind = TalkKind  # defined once, in conversations/kinds.py
 
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="segments"
@@ -496,6 +494,10 @@ class Transcript(models.Model):
         default=True, help_text="False when durations were estimated from word counts."
     )
     raw_text = models.TextField(blank=True)
+    # raw_text as read when it was uploaded (ParsedTranscript.to_json), so choosing who
+    # sells reads no file again; None for uploads from before it was kept. Deleted with
+    # raw_text: it holds the same words.
+    parsed = models.JSONField(null=True, blank=True, editable=False)
     raw_deleted_at = models.DateTimeField(null=True, blank=True)
     speakers = models.JSONField(default=list)
     rep_speakers = models.JSONField(default=list, blank=True)
@@ -526,6 +528,12 @@ class Transcript(models.Model):
     @property
     def is_analysed(self) -> bool:
         return self.analysed_at is not None
+
+    def read(self) -> ParsedTranscript:
+        """The text as read at upload; read again only for an upload that predates `parsed`."""
+        if self.parsed:
+            return ParsedTranscript.from_json(self.parsed)
+        return parse_transcript(self.raw_text)
 
 
 class CoachingNote(models.Model):

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from conversations.metrics import REP_KINDS, Segment, figures_from_segments
+from conversations.kinds import REP_KINDS
+from conversations.metrics import Segment, figures_from_segments
 from conversations.models import (
     FIGURE_FIELDS,
     MEASURED_SOURCES,
@@ -289,9 +290,20 @@ PAIN_NOTE_LIMIT = 300
 REFRESHED_FIELDS = [*FIGURE_FIELDS, "pain_point_count", "updated_at"]
 
 
-def conversation_refresh_figures(*, conversation: Conversation) -> Conversation:
-    """Store figures from the timeline when there is one, else from the rep's estimate."""
-    segments = list(conversation.segments.all())
+def conversation_refresh_figures(
+    *, conversation: Conversation, written: tuple[list[Segment], str] | None = None
+) -> Conversation:
+    """Store figures from the timeline when there is one, else from the rep's estimate.
+
+    `written` is the timeline and its source from a caller that has just stored them,
+    so that they are not read back."""
+    if written is None:
+        # Rows, not models: an hour's transcript is 1,500 lines, read after every re-tag.
+        rows = list(conversation.segments.values_list("kind", "start", "end", "text", "source"))
+        segments = [Segment(kind=row[0], start=row[1], end=row[2], text=row[3]) for row in rows]
+        source = rows[0][4] if rows else ""
+    else:
+        segments, source = written
     if not segments:
         if conversation.figures_source in MEASURED_SOURCES:
             conversation.figures_source = ""
@@ -300,9 +312,8 @@ def conversation_refresh_figures(*, conversation: Conversation) -> Conversation:
         conversation.save(update_fields=REFRESHED_FIELDS)
         return conversation
     heard_at = list(conversation.pain_points.values_list("heard_at", flat=True))
-    source = segments[0].source
     figures = figures_from_segments(
-        [Segment(kind=s.kind, start=s.start, end=s.end, text=s.text) for s in segments],
+        segments,
         pain_points_heard_at=heard_at,
         # Pauses are timed only by a transcript's own timestamps: the tracker's segments
         # touch at every key press, and an untimed transcript's durations are guesses.
@@ -409,6 +420,7 @@ def transcript_add(*, conversation: Conversation, text: str, filename: str = "")
         format=parsed.format,
         timed=parsed.timed,
         raw_text=text,
+        parsed=parsed.to_json(),
         speakers=parsed.speakers,
     )
 
@@ -445,7 +457,7 @@ def transcript_analyse(*, transcript: Transcript, rep_speakers: Iterable[str]) -
             "This upload was replaced or discarded meanwhile. Import the file again.",
             code="gone",
         )
-    parsed = parse_transcript(transcript.raw_text)
+    parsed = transcript.read()
     if transcript.pending_for_id is not None:
         Transcript.objects.filter(conversation=conversation).delete()
         transcript.pending_for, transcript.conversation = None, conversation
@@ -455,34 +467,79 @@ def transcript_analyse(*, transcript: Transcript, rep_speakers: Iterable[str]) -
     kinds = cue_kinds(parsed, set(rep_speakers), team.keyword_list if team else [])
     # Pain points marked on an earlier analysis stay linked to the same line.
     marked = {
-        (pain.heard_at, pain.description): pain
-        for pain in conversation.pain_points.filter(heard_at__isnull=False)
+        (heard_at, description): pk
+        for pk, heard_at, description in conversation.pain_points.filter(
+            heard_at__isnull=False
+        ).values_list("pk", "heard_at", "description")
     }
     conversation.segments.all().delete()
-    TalkSegment.objects.bulk_create(
-        TalkSegment(
-            conversation=conversation,
-            source=Conversation.Source.TRANSCRIPT,
-            kind=kind,
-            start=cue.start or 0.0,
-            end=cue.end if cue.end is not None else (cue.start or 0.0),
-            speaker=cue.speaker,
-            text=cue.text[:5000],
-            position=index,
-            pain_point=(
-                marked.get((cue.start or 0.0, cue.text[:2000])) if kind == "customer" else None
-            ),
+    rows = [
+        (
+            conversation.pk,
+            Conversation.Source.TRANSCRIPT,
+            kind,
+            cue.start or 0.0,
+            cue.end if cue.end is not None else (cue.start or 0.0),
+            cue.speaker,
+            cue.text[:5000],
+            index,
+            marked.get((cue.start or 0.0, cue.text[:2000])) if kind == "customer" else None,
         )
         for index, (cue, kind) in enumerate(zip(parsed.cues, kinds, strict=True))
-    )
+    ]
+    _insert_segments(rows)
     transcript.rep_speakers = rep_speakers
     transcript.notes = [
         {"start": note.start, "end": note.end, "text": note.text[:500]} for note in parsed.notes
     ]
     transcript.analysed_at = timezone.now()
-    transcript.save()
-    conversation_refresh_figures(conversation=conversation)
+    # Not the whole row: its text and what was read of it are a megabyte or more.
+    transcript.save(update_fields=["rep_speakers", "notes", "analysed_at"])
+    # The lines just written, in the order the figures sort them into anyway.
+    segments = [Segment(kind=row[2], start=row[3], end=row[4], text=row[6]) for row in rows]
+    conversation_refresh_figures(
+        conversation=conversation, written=(segments, Conversation.Source.TRANSCRIPT)
+    )
     return transcript
+
+
+_SEGMENT_COLUMNS = (
+    "conversation",
+    "source",
+    "kind",
+    "start",
+    "end",
+    "speaker",
+    "text",
+    "position",
+    "pain_point",
+)
+
+
+def _insert_segments(rows: list[tuple]) -> None:
+    """Insert timeline lines given as rows in the order of _SEGMENT_COLUMNS.
+
+    bulk_create builds a model for each of an hour's 1,500 lines and compiles every field
+    of every row, which took longer than reading the file (issue 15). The values are plain
+    numbers and strings, so nothing is lost by skipping the models. SQLite runs in this
+    process: one executemany. PostgreSQL would take that as 1,500 round trips, and one
+    INSERT of 13,500 parameters spends longer in the driver than in the database: there
+    the columns go as nine arrays, unnested into rows by the database."""
+    if not rows:
+        return
+    fields = [TalkSegment._meta.get_field(name) for name in _SEGMENT_COLUMNS]
+    quote = connection.ops.quote_name
+    head = (
+        f"INSERT INTO {quote(TalkSegment._meta.db_table)} "
+        f"({', '.join(quote(field.column) for field in fields)}) "
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            cursor.execute(f"{head}SELECT * FROM unnest({arrays})", columns)
+        else:
+            cursor.executemany(f"{head}VALUES ({', '.join(['%s'] * len(fields))})", rows)
 
 
 @transaction.atomic
@@ -539,8 +596,9 @@ def transcript_delete_raw(*, transcript: Transcript, words_too: bool = False) ->
             code="not_analysed",
         )
     transcript.raw_text = ""
+    transcript.parsed = None  # the same words, read
     transcript.raw_deleted_at = transcript.raw_deleted_at or timezone.now()
-    fields = ["raw_text", "raw_deleted_at"]
+    fields = ["raw_text", "parsed", "raw_deleted_at"]
     if words_too:
         transcript.notes = []  # "[laughter]" is little, but it is what the file said
         fields.append("notes")

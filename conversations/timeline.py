@@ -25,6 +25,21 @@ ROW_HEIGHT = 26
 # Bars narrower than this many units are merged with a same-kind neighbour, so a
 # 1,500-line transcript draws a few hundred shapes instead of 1,500 slivers.
 MERGE_GAP = 1.0
+# The transcript's lines come in pages of this many: an hour's call is 1,500 lines, and
+# all of them on one page made more than a megabyte to send and to draw (issue 15).
+LINES_PER_PAGE = 50
+
+
+def line_page(index: int) -> int:
+    """The page of the transcript lines that shows the line at this index (from 0)."""
+    return index // LINES_PER_PAGE + 1
+
+
+def line_url(conversation_pk: int, segment_pk: int, index: int) -> str:
+    """A transcript line on its page of the timeline; page 1 needs no number."""
+    url = reverse("conversations:transcript_timeline", args=[conversation_pk])
+    page = line_page(index)
+    return f"{url}{f'?page={page}' if page > 1 else ''}#segment-{segment_pk}"
 
 
 @dataclass(frozen=True)
@@ -201,7 +216,9 @@ def build_timeline(
         length=length,
         summary=" ".join(parts),
         end_label=clock(length),
-        moments=timeline_moments(conversation, drawable, pain_points, scale),
+        moments=timeline_moments(
+            conversation, drawable, pain_points, scale, {s.pk: i for i, s in enumerate(segments)}
+        ),
         note_markers=note_markers,
     )
 
@@ -211,17 +228,23 @@ def timeline_moments(
     segments: list[TalkSegment],
     pain_points: list[PainPoint],
     scale: float,
+    indexes: dict[int, int] | None = None,
 ) -> list[Moment]:
     """Where the longest monologue and story, the first pain point and the first pitch
-    are, found by the same rules as the stored figures (conversations/metrics.py)."""
+    are, found by the same rules as the stored figures (conversations/metrics.py).
+
+    `indexes` places each segment among all the conversation's lines, for its page."""
     figures = figures_from_segments(
         Segment(kind=s.kind, start=s.start, end=s.end, text=s.text) for s in segments
     )
     transcript = bool(segments) and segments[0].source == "transcript"
-    lines_url = reverse("conversations:transcript_timeline", args=[conversation.pk])
+    if indexes is None:
+        indexes = {s.pk: i for i, s in enumerate(segments)}
 
     def line_href(segment: TalkSegment | None) -> str:
-        return f"{lines_url}#segment-{segment.pk}" if transcript and segment else ""
+        if not (transcript and segment):
+            return ""
+        return line_url(conversation.pk, segment.pk, indexes.get(segment.pk, 0))
 
     def starting(at: float, rep: bool) -> TalkSegment | None:
         return next((s for s in segments if s.start == at and s.is_rep == rep), None)

@@ -10,6 +10,7 @@ from conversations.views import (
     log,
     recordings,
     tracker,
+    transcript_lines,
     transcripts,
     weekly,
 )
@@ -65,18 +66,22 @@ urlpatterns = [
     ),
     path(
         "<int:pk>/transcript/timeline/",
-        transcripts.transcript_timeline,
+        transcript_lines.transcript_timeline,
         name="transcript_timeline",
     ),
     path(
         "<int:pk>/transcript/delete-text/",
-        transcripts.transcript_delete_raw,
+        transcript_lines.transcript_delete_raw,
         name="transcript_delete_raw",
     ),
-    path("<int:pk>/segments/<int:segment>/kind/", transcripts.segment_retag, name="segment_retag"),
+    path(
+        "<int:pk>/segments/<int:segment>/kind/",
+        transcript_lines.segment_retag,
+        name="segment_retag",
+    ),
     path(
         "<int:pk>/segments/<int:segment>/pain/",
-        transcripts.segment_mark_pain,
+        transcript_lines.segment_mark_pain,
         name="segment_mark_pain",
     ),
     path("customers/", customers.customer_list, name="customers"),

@@ -10,8 +10,9 @@ import pytest
 from django.conf import settings
 from django.urls import URLResolver, get_resolver, reverse
 
+from conversations import services
 from conversations.models import Conversation, Customer, Transcript
-from tests.factories import logged_conversation, make_customer, start_conversation
+from tests.factories import hour_call, logged_conversation, make_customer, start_conversation
 from tests.reflections_factories import assign_one, make_exercise
 
 FRIENDLY = "We could not read what was sent"
@@ -315,8 +316,9 @@ HOSTILE = {
     "undecodable": "%FF%FE",
     "year-9999": "9999-12-31",
 }
-# URLs whose path names someone: the rep the signed-in manager looks at.
-PATH_KWARGS = {"rep_id": "rep"}
+# URLs whose path names someone or something: the rep the signed-in manager looks at, the
+# manager's own conversation (with a transcript, so its timeline pages are shown).
+PATH_KWARGS = {"rep_id": "rep", "pk": "conversation"}
 # Path parameters that are words, not ids.
 PATH_WORDS = {"skill": "listening"}
 
@@ -378,6 +380,7 @@ def test_the_parameters_are_found_in_the_code():
         ("conversations:customers", "q"),
         ("conversations:list", "date_from"),
         ("conversations:list", "page"),
+        ("conversations:transcript_timeline", "page"),
         ("conversations:dashboard", "start"),
         ("conversations:rep_export", "period"),
         ("reflections:assign", "exercise"),
@@ -398,10 +401,14 @@ def everyone(team, rep, trainer):
     boss.save()
     team.managers.add(boss)
     customer = make_customer(boss, "Amira Haddad")
-    start_conversation(boss, customer, purpose="Discovery call")
+    conversation = start_conversation(boss, customer, purpose="Discovery call")
+    services.transcript_analyse(
+        transcript=services.transcript_add(conversation=conversation, text=hour_call(120)),
+        rep_speakers=["Rita Osei"],
+    )
     start_conversation(rep, make_customer(rep), purpose="Rita's call")
     assign_one(make_exercise(), boss, rep)
-    return {"user": boss, "rep": rep}
+    return {"user": boss, "rep": rep, "conversation": conversation}
 
 
 def stored_rows() -> dict:

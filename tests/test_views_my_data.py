@@ -101,6 +101,8 @@ def test_a_rep_gets_everything_of_theirs(client, rep, rita_at_work):
     assert logged["pain_points"][0]["description"] == "Month-end takes nine days."
     assert logged["proposals"][0]["answers"] == pain_ids[:1]
     assert logged["transcript"]["raw_text"] == ZOOM.read_text(encoding="utf-8")
+    # What the import read from it is a copy of the same words, left out.
+    assert "parsed" not in logged["transcript"]
     assert any("month-end has been" in line["text"] for line in logged["segments"])
     assert len(logged["segments"]) == rita_at_work["conversation"].segments.count()
     assert logged["coaching_notes"][0]["text"] == "Ask what a late close costs."

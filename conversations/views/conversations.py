@@ -111,7 +111,9 @@ def detail_page(
     notes = list(conversation.coaching_notes.select_related("author"))
     team = conversation.rep.team
     timeline = build_timeline(conversation, segments, pain_points, notes)
-    transcript = Transcript.objects.filter(conversation=conversation).first()
+    transcript = (
+        Transcript.objects.filter(conversation=conversation).defer("raw_text", "parsed").first()
+    )
     call_bands = bands_for(team)[conversation.call_type]
     new_note_ids = set()
     if conversation.rep_id == request.user.pk:

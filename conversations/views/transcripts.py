@@ -1,12 +1,8 @@
-"""Transcript import: the file or pasted text, then the selling side, then the timeline.
+"""Transcript import: the file or pasted text, then the selling side.
 
 Every step is the owning rep's (a manager who may read the conversation gets 403,
-anyone else 404). On the timeline each rep line can be re-tagged and each customer
-line marked as a pain point: in place with htmx, the figures box redrawn out of band,
-and as plain forms that come back to the same line without JavaScript.
-
-Size: the import steps and the timeline's line actions share the timeline's
-partials and the figures box; decoding and parsing live in conversations.transcripts.
+anyone else 404). The timeline built from it, its lines and what can be done with
+them, is in transcript_lines.py.
 """
 
 from __future__ import annotations
@@ -14,23 +10,20 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST
 
 from conversations import services
-from conversations.access import get_conversation_for_user, get_segment
-from conversations.models import WORD_SOURCES, Conversation, TalkSegment, Transcript
-from conversations.templatetags.talk import percent
+from conversations.access import get_conversation_for_user
+from conversations.models import Conversation, Transcript
 from conversations.transcript_forms import SpeakersForm, TranscriptImportForm
-from conversations.transcripts import TranscriptError, parse_transcript
+from conversations.transcripts import TranscriptError
 from salesheart.http import AuthenticatedHttpRequest
 from salesheart.idempotency import create_once
 from salesheart.models import User
@@ -38,13 +31,7 @@ from salesheart.pending import kept_post
 
 IMPORT_TEMPLATE = "conversations/transcript_import.html"
 SPEAKERS_TEMPLATE = "conversations/transcript_speakers.html"
-TIMELINE_TEMPLATE = "conversations/transcript_timeline.html"
 SAMPLE_LENGTH = 140
-REP_KIND_CHOICES = [
-    (TalkSegment.Kind.QUESTION, "Question"),
-    (TalkSegment.Kind.PITCH, "Product talk"),
-    (TalkSegment.Kind.OTHER, "Other"),
-]
 _BRACKETS = re.compile(r"\([^)]*\)")
 
 
@@ -57,8 +44,8 @@ def _transcript_of(conversation: Conversation, *, with_text: bool = False) -> Tr
     """The transcript in use: the one the timeline was built from."""
     transcripts = Transcript.objects.filter(conversation=conversation)
     if not with_text:
-        # Up to 2 MB that only the speakers step reads again.
-        transcripts = transcripts.defer("raw_text")
+        # Up to 2 MB, twice (as uploaded and as read), that only the speakers step reads.
+        transcripts = transcripts.defer("raw_text", "parsed")
     return transcripts.first()
 
 
@@ -66,7 +53,7 @@ def _pending_of(conversation: Conversation, *, with_text: bool = False) -> Trans
     """An upload waiting for the rep to say who sells; it replaces nothing until then."""
     transcripts = Transcript.objects.filter(pending_for=conversation)
     if not with_text:
-        transcripts = transcripts.defer("raw_text")
+        transcripts = transcripts.defer("raw_text", "parsed")
     return transcripts.first()
 
 
@@ -74,66 +61,9 @@ def _both_of(conversation: Conversation) -> tuple[Transcript | None, Transcript 
     """The transcript in use and the upload waiting, in one query (without their text)."""
     both = Transcript.objects.filter(
         Q(conversation=conversation) | Q(pending_for=conversation)
-    ).defer("raw_text")
+    ).defer("raw_text", "parsed")
     in_use = next((t for t in both if t.conversation_id), None)
     return in_use, next((t for t in both if t.pending_for_id), None)
-
-
-def _clock(seconds: float, *, estimated: bool) -> str:
-    """00:05, 1:02:03; "≈" marks a time worked out from word counts, not read from the file."""
-    hours, rest = divmod(int(max(seconds, 0.0)), 3600)
-    minutes, secs = divmod(rest, 60)
-    text = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
-    return f"≈{text}" if estimated else text
-
-
-def _dress(
-    segments: list[TalkSegment],
-    transcript: Transcript | None,
-    kept_kinds: dict[int, str] | None = None,
-) -> list[TalkSegment]:
-    """Give each line what the template shows, so rendering asks the database nothing."""
-    estimated = transcript is not None and not transcript.timed
-    kept_kinds = kept_kinds or {}
-    for segment in segments:
-        from_text = segment.source in WORD_SOURCES
-        segment.clock = _clock(segment.start, estimated=estimated and from_text)
-        segment.iso_offset = f"PT{segment.start:.3f}S"
-        segment.chosen_kind = kept_kinds.get(segment.pk, segment.kind)
-    return segments
-
-
-@dataclass(frozen=True)
-class TimelineNote:
-    """What the file marked between the lines ("[laughter]"): shown, and counted nowhere."""
-
-    text: str
-    start: float
-    clock: str
-    is_note: bool = True
-
-    @property
-    def iso_offset(self) -> str:
-        return f"PT{self.start:.3f}S"
-
-
-def _with_notes(segments: list[TalkSegment], transcript: Transcript) -> list[Any]:
-    """The lines with the transcript's notes in their places, a note before a line at its time."""
-    if not transcript.notes:
-        return segments
-    estimated = not transcript.timed
-    notes = [
-        TimelineNote(note["text"], note["start"], _clock(note["start"], estimated=estimated))
-        for note in transcript.notes
-    ]
-    rows: list[Any] = []
-    index = 0
-    for segment in segments:
-        while index < len(notes) and notes[index].start <= segment.start:
-            rows.append(notes[index])
-            index += 1
-        rows.append(segment)
-    return rows + notes[index:]
 
 
 # Import ------------------------------------------------------------------------------------
@@ -202,7 +132,7 @@ def _summaries(transcript: Transcript) -> tuple[list[SpeakerSummary], int]:
     skipped = 0
     if transcript.raw_text:
         try:
-            parsed = parse_transcript(transcript.raw_text)
+            parsed = transcript.read()
         except TranscriptError:
             lines = []  # It was read once when imported; a parser change must not break this page.
         else:
@@ -310,172 +240,3 @@ def transcript_discard(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     if _transcript_of(conversation) is not None:
         return redirect(_url("transcript_timeline", conversation))
     return redirect(_url("transcript_import", conversation))
-
-
-# Timeline ----------------------------------------------------------------------------------
-
-
-def _figures_context(conversation: Conversation) -> dict[str, Any]:
-    return {"conversation": conversation, "team": conversation.rep.team}
-
-
-def _kept_retag(request: AuthenticatedHttpRequest, conversation: Conversation) -> dict[int, str]:
-    """A re-tag sent after the session ran out, shown chosen on its line to be sent again.
-
-    Any line of this conversation's: the page shows them all."""
-    kept = kept_post(request, "conversations:segment_retag", pk=conversation.pk)
-    return {kept.kwargs["segment"]: kept.data.get("kind", "")} if kept else {}
-
-
-@require_safe
-def transcript_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    conversation = get_conversation_for_user(request.user, pk, write=True)
-    transcript, pending = _both_of(conversation)
-    if transcript is None and pending is not None:
-        return redirect(_url("transcript_speakers", conversation))
-    if transcript is None:
-        messages.info(request, "Import a transcript first.")
-        return redirect(_url("transcript_import", conversation))
-    segments = list(conversation.segments.all())
-    if not segments:
-        return redirect(_url("transcript_speakers", conversation))
-    return render(
-        request,
-        TIMELINE_TEMPLATE,
-        {
-            **_figures_context(conversation),
-            "transcript": transcript,
-            "pending": pending,
-            "segments": _dress(segments, transcript, _kept_retag(request, conversation)),
-            "rows": _with_notes(segments, transcript),
-            "words_left": any(
-                segment.text and segment.source in WORD_SOURCES for segment in segments
-            ),
-            "kind_choices": REP_KIND_CHOICES,
-        },
-    )
-
-
-def _line_response(
-    request: AuthenticatedHttpRequest,
-    conversation: Conversation,
-    segment: TalkSegment,
-    *,
-    error: str = "",
-    just_marked: bool = False,
-) -> HttpResponse:
-    """The line swapped in place; the figures box and the spoken status out of band."""
-    _dress([segment], _transcript_of(conversation))
-    context = {
-        **_figures_context(conversation),
-        "segment": segment,
-        "kind_choices": REP_KIND_CHOICES,
-        "error": error,
-        # The button that was pressed is gone: the focus goes to what replaced it.
-        "just_marked": just_marked,
-        "status": error or _status(segment, conversation),
-        "oob": True,
-    }
-    html = render_to_string(f"{TIMELINE_TEMPLATE}#line", context, request)
-    if not error:
-        html += render_to_string(f"{TIMELINE_TEMPLATE}#figures", context, request)
-    html += render_to_string(f"{TIMELINE_TEMPLATE}#status", context, request)
-    return HttpResponse(html)
-
-
-def _status(segment: TalkSegment, conversation: Conversation) -> str:
-    """What changed, in words: the figures box changes silently for a screen reader."""
-    if segment.is_rep:
-        kind = dict(REP_KIND_CHOICES).get(segment.kind, segment.kind)
-        return (
-            f"Line at {segment.clock} is now {kind}. "
-            f"Pitch share {percent(conversation.pitch_share)}."
-        )
-    count = conversation.pain_point_count
-    return f"Marked as a pain point. {count} pain point{'' if count == 1 else 's'} in all."
-
-
-def _back_to_line(segment: TalkSegment) -> HttpResponse:
-    return redirect(_url("transcript_timeline", segment.conversation, f"segment-{segment.pk}"))
-
-
-@require_POST
-def segment_retag(request: AuthenticatedHttpRequest, pk: int, segment: int) -> HttpResponse:
-    conversation = get_conversation_for_user(request.user, pk, write=True)
-    line = get_segment(conversation, segment)
-    try:
-        services.segment_retag(segment=line, kind=request.POST.get("kind", ""))
-    except ValidationError as error:
-        line.refresh_from_db(fields=["kind"])
-        if request.htmx:
-            return _line_response(request, conversation, line, error=error.messages[0])
-        messages.error(request, error.messages[0])
-        return _back_to_line(line)
-    if request.htmx:
-        return _line_response(request, conversation, line)
-    messages.success(request, f"Line at {_clock(line.start, estimated=False)} re-tagged.")
-    return _back_to_line(line)
-
-
-@require_POST
-def segment_mark_pain(request: AuthenticatedHttpRequest, pk: int, segment: int) -> HttpResponse:
-    conversation = get_conversation_for_user(request.user, pk, write=True)
-    line = get_segment(conversation, segment)
-    try:
-        services.segment_mark_pain(segment=line)
-    except ValidationError as error:
-        if request.htmx:
-            return _line_response(request, conversation, line, error=error.messages[0])
-        messages.error(request, error.messages[0])
-        return _back_to_line(line)
-    if request.htmx:
-        return _line_response(request, conversation, line, just_marked=True)
-    messages.success(request, "Marked as a pain point, heard at that moment.")
-    return _back_to_line(line)
-
-
-# Deleting the raw text --------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def transcript_delete_raw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    conversation = get_conversation_for_user(request.user, pk, write=True)
-    transcript = _transcript_of(conversation) or _pending_of(conversation)
-    if transcript is None:
-        messages.info(request, "There is no transcript to delete.")
-        return redirect(_url("transcript_import", conversation))
-    if not transcript.is_analysed:
-        # Without the text the selling side can never be chosen, so there would be no timeline.
-        messages.error(
-            request,
-            "Choose the selling side first: the timeline is built from the text, "
-            "so it can only be deleted afterwards.",
-        )
-        return redirect(_url("transcript_speakers", conversation))
-    words_left = conversation.segments.filter(source__in=WORD_SOURCES).exclude(text="")
-    if request.method == "POST":
-        # A post without the choice (a page from before it existed) deletes the least.
-        words_too = request.POST.get("scope") == "words"
-        if transcript.raw_deleted_at is None or (words_too and words_left.exists()):
-            services.transcript_delete_raw(transcript=transcript, words_too=words_too)
-            messages.success(
-                request,
-                "The transcript text and the words of every line are deleted. The timeline's "
-                "shape, its figures and your pain points stay."
-                if words_too
-                else "The transcript text is deleted. The timeline, its figures and your pain "
-                "points stay.",
-            )
-        return redirect(_url("transcript_timeline", conversation))
-    # The question is asked on the timeline's own page, which shows it instead of the lines.
-    return render(
-        request,
-        TIMELINE_TEMPLATE,
-        {
-            **_figures_context(conversation),
-            "transcript": transcript,
-            "confirm_delete": True,
-            "words_left": words_left.exists(),
-            "line_count": conversation.segments.count(),
-        },
-    )

@@ -102,6 +102,9 @@ def conversation_batch(ids: list[int]) -> Iterator[dict[str, Any]]:
         .order_by("pk")
         .values()
     ):
+        # What the import read from the text, kept to build the timeline: a second copy of
+        # the words that raw_text (here) already holds.
+        row.pop("parsed", None)
         if row["conversation_id"]:
             transcripts[row["conversation_id"]] = row
         else:
