@@ -7,6 +7,10 @@ it, but it never adds to the need.
 
 Nothing here queries per rep: the team page hands over the rows it already computed
 (conversations.views.dashboards.team_rows) and gets them back with flags and need.
+
+Size: the flags, the need they add up to, the evidence behind each and the sparkline
+that shows them are read together by the same three pages; apart they would import
+each other.
 """
 
 from __future__ import annotations
