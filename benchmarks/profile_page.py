@@ -32,6 +32,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--cprofile", action="store_true", help="print the top functions too")
+    parser.add_argument("--sort", default="cumulative", help="cProfile order (tottime, ...)")
+    parser.add_argument("--filter", default="", help="cProfile: only functions matching")
+    parser.add_argument("--only", default="", help="profile only pages whose name has this")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salesheart.settings")
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnopq")
@@ -39,16 +42,19 @@ def main() -> None:
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     os.environ.setdefault("ALLOW_PLAIN_HTTP", "true")
     sys.path.insert(0, str(ROOT))
+    import logging
+
     import django
 
     django.setup()
+    logging.disable(logging.WARNING)
     from django.db import connection
     from django.template.backends.django import Template
     from django.test import Client
 
     from salesheart.models import User
 
-    spent = {"queries": 0.0, "count": 0, "render": 0.0}
+    spent = {"queries": 0.0, "count": 0, "render": 0.0, "depth": 0}
 
     def timed_query(execute, sql, params, many, context):  # noqa: ANN001 (Django's hook)
         started = time.perf_counter()
@@ -61,11 +67,15 @@ def main() -> None:
     render = Template.render
 
     def timed_render(self, *a, **kw):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if spent["depth"]:  # a template rendered inside another is counted by the outer one
+            return render(self, *a, **kw)
         started = time.perf_counter()
         queries = spent["queries"]
+        spent["depth"] += 1
         try:
             return render(self, *a, **kw)
         finally:
+            spent["depth"] -= 1
             # Queries a template runs lazily count as queries, not rendering.
             spent["render"] += time.perf_counter() - started - (spent["queries"] - queries)
 
@@ -73,6 +83,8 @@ def main() -> None:
     print(f"{'page':<26}{'total ms':>9}{'queries':>8}{'query ms':>9}{'render ms':>10}"
           f"{'python ms':>10}")  # fmt: skip
     for name, path, username in PAGES:
+        if args.only not in name:
+            continue
         client = Client()
         client.force_login(User.objects.get(username=username))
         assert client.get(path).status_code == 200
@@ -94,7 +106,7 @@ def main() -> None:
             f"{(elapsed - spent['queries'] - spent['render']) / n * 1000:>10.1f}"
         )
         if profile:
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
+            pstats.Stats(profile).sort_stats(args.sort).print_stats(args.filter or 30)
 
 
 if __name__ == "__main__":

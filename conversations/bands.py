@@ -79,6 +79,16 @@ class Band:
         return "within"
 
 
+def listening_tone(ratio: float | None, band: tuple[int, int]) -> str:
+    """ "good" inside a listening band given in whole percent (a team's target), "warn"
+    outside it, "" without a ratio. Inside is what `Band.position` says, the one place
+    that decides it; the live tracker only shows a copy (static/js/tracker.js)."""
+    if ratio is None:
+        return ""
+    inside = Band(band[0] / 100, band[1] / 100).position(ratio) == "within"
+    return "good" if inside else "warn"
+
+
 @dataclass(frozen=True)
 class CallBands:
     """Every band of one kind of call, in the units the figures are stored in."""

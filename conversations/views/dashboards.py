@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -15,9 +14,10 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from conversations import dashboards
-from conversations.bands import bands_for
-from conversations.charts import line_chart, sparkline
+from conversations.bands import bands_for, listening_tone
+from conversations.charts import line_chart
 from conversations.dashboard_forms import DashboardFilterForm
+from conversations.dashboards import team_rows
 from conversations.metrics import format_listening_to_pitching
 from conversations.models import CoachingNote, Conversation
 from conversations.readouts import summary_readouts
@@ -34,8 +34,6 @@ def unknown_last(value: float | None) -> float:
     return -1.0 if value is None else value
 
 
-# A rep whose last two weeks differ this much from their own period average is drifting.
-DRIFT_POINTS = 10
 SORTABLE = {
     "name": lambda row: (row["rep"].get_full_name() or row["rep"].username).lower(),
     "conversations": lambda row: row["summary"].conversations,
@@ -64,16 +62,10 @@ def rep_figures(rep: User, filters: DashboardFilterForm, viewer: User) -> dict[s
         )
     team = rep.team
     band = team.listening_band if team else (50, 64)
-    trend = dashboards.weekly(conversations, period)
-    per_call_type = dashboards.summary_per_call_type(conversations)
-    overall = dashboards.total(per_call_type.values())
+    figures = dashboards.rep_figures(conversations, period)
+    trend, per_call_type, overall = figures.trend, figures.per_call_type, figures.summary
     bands = bands_for(team)
-    sources = dict(
-        conversations.filter(figures_source__gt="")
-        .order_by()
-        .values_list("figures_source")
-        .annotate(n=Count("pk"))
-    )
+    sources = figures.sources
     return {
         "rep": rep,
         "voice": Voice.of(rep, viewer),
@@ -84,7 +76,7 @@ def rep_figures(rep: User, filters: DashboardFilterForm, viewer: User) -> dict[s
             overall.customer_talk if overall.with_figures else None,
             overall.rep_pitch if overall.with_figures else None,
         ),
-        "listening_tone": tone(overall.listening_ratio, band),
+        "listening_tone": listening_tone(overall.listening_ratio, band),
         "pitch_tone": (
             ""
             if overall.pitch_share is None or team is None
@@ -101,7 +93,7 @@ def rep_figures(rep: User, filters: DashboardFilterForm, viewer: User) -> dict[s
             trend.weeks, trend.listening, band=(band[0] / 100, band[1] / 100)
         ),
         "pitch_chart": line_chart(trend.weeks, trend.pitch),
-        "estimate_gap": dashboards.estimate_vs_measured(conversations),
+        "estimate_gap": figures.estimate_gap,
         # Bands differ per kind of call, so pooled figures are read kind by kind.
         "band_groups": [
             (
@@ -116,12 +108,6 @@ def rep_figures(rep: User, filters: DashboardFilterForm, viewer: User) -> dict[s
         .select_related("author", "conversation__customer")
         .order_by("-created_at")[:5],
     }
-
-
-def tone(ratio: float | None, band: tuple[int, int]) -> str:
-    if ratio is None:
-        return ""
-    return "good" if band[0] <= ratio * 100 <= band[1] else "warn"
 
 
 @require_GET
@@ -195,63 +181,6 @@ def chosen_team(request: AuthenticatedHttpRequest) -> Team:
     if team is None:
         raise Http404
     return team
-
-
-def team_rows(
-    team: Team, filters: DashboardFilterForm
-) -> tuple[list[dict], dashboards.Summary, dashboards.Trend]:
-    members = list(team.members.order_by("first_name", "last_name", "username"))
-    with timezone.override(team.zone):
-        period = filters.chosen_period
-        # Filtering on the member ids lets the database walk its (rep, date) index; a
-        # join through the user table was several times slower on a large organisation.
-        conversations = dashboards.in_period(
-            Conversation.objects.alive().filter(rep_id__in=[rep.pk for rep in members]),
-            period,
-            kind=filters.chosen_kind,
-            source=filters.chosen_source,
-            call_type=filters.chosen_call_type,
-        )
-    per_rep = dashboards.summary_per_rep(conversations)
-    trends = dashboards.weekly_per_rep(conversations, period)
-    band = team.listening_band
-    call_type = filters.chosen_call_type
-    call_bands = bands_for(team)[call_type] if call_type else None
-    rows = []
-    for rep in members:
-        summary = per_rep.get(rep.pk, dashboards.Summary())
-        trend = trends.get(rep.pk)
-        recent = [p for p in (trend.listening if trend else [])[-2:] if p is not None]
-        flags = []
-        if summary.listening_ratio is not None and tone(summary.listening_ratio, band) == "warn":
-            flags.append("Far from target")
-        if recent and summary.listening_ratio is not None:
-            drift = (sum(recent) / len(recent) - summary.listening_ratio) * 100
-            if abs(drift) >= DRIFT_POINTS:
-                flags.append("Listening less lately" if drift < 0 else "Listening more lately")
-        rows.append(
-            {
-                "rep": rep,
-                "summary": summary,
-                "sparkline": sparkline(trend.listening if trend else []),
-                "flags": flags,
-                "tone": tone(
-                    summary.listening_ratio,
-                    (
-                        round(call_bands.listening.low * 100),
-                        round(call_bands.listening.high * 100),
-                    )
-                    if call_bands
-                    else band,
-                ),
-                # Listening keeps its own column and target; these follow it.
-                "readouts": summary_readouts(summary, call_bands)[1:],
-            }
-        )
-    team_trend = dashboards.Trend(period.weeks, [dashboards.Summary() for _ in period.weeks])
-    for trend in trends.values():
-        team_trend = team_trend + trend
-    return rows, dashboards.total(per_rep.values()), team_trend
 
 
 @require_GET
