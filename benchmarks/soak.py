@@ -1,7 +1,7 @@
 """Soak: gunicorn under a mixed read/write load, reloaded and with a worker killed.
 
 Builds a fresh database (a temporary SQLite file, or a throwaway PostgreSQL
-database `salesheart_soak_<pid>` on 127.0.0.1:5432), migrates it, loads the demo
+database `sh_bench_soak_<pid>` on 127.0.0.1:5432), migrates it, loads the demo
 organisation and starts gunicorn with the production settings. Client processes
 on loopback then sign in as the demo reps through the sign-in form and, for a
 bounded time, read (conversation list, dashboard, a conversation, customers) and
@@ -139,7 +139,8 @@ class LoadClient:
             lambda: self.browser.submit(page, form, {"username": username, "password": password}),
         )
         if answer is None or answer.status != 302:
-            raise SystemExit(f"{username} could not sign in: {answer and answer.status}")
+            why = answer.status if answer else self.requests[-1].get("error")
+            raise SystemExit(f"{username} could not sign in: {why}")
         page = self.get("conversation list", "/conversations/")
         self.readable = [int(pk) for pk in re.findall(r'href="/conversations/(\d+)/"', page.body)]
 
@@ -433,6 +434,9 @@ def report_requests(out: Report, results: list[dict], events: dict, log: str) ->
     for group, method in (("reads", "GET"), ("write posts", "POST")):
         these = [took(r) for r in answered if r["method"] == method]
         out.line(f"  {group} ({len(these)}) p50 / p95 (ms)", milliseconds(these))
+    writes = sorted(took(r) for r in answered if r["method"] == "POST")
+    write_p99 = percentile(writes, 0.99) if writes else 0.0
+    out.line("  write posts p99 (ms)", f"{write_p99 * 1000:.0f}", "< 1000", write_p99 < 1.0)
     slowest = max(answered, key=took)
     out.line(
         "slowest answer (s)",
@@ -607,7 +611,7 @@ def main() -> int:
             "GUNICORN_WORKERS": str(args.workers),
         }
         if args.database == "postgres":
-            name = f"salesheart_soak_{os.getpid()}"
+            name = f"sh_bench_soak_{os.getpid()}"
             create_postgres_database(name)
             cleanup.callback(drop_postgres_database, name)
             env["DATABASE_URL"] = f"{PG_SERVER}/{name}"

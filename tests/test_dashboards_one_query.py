@@ -221,3 +221,14 @@ def test_the_team_rows_flag_and_sort_from_the_same_figures(client, team, organis
     assert_same(team_summary, recomputed(everyone))
     for week, point in zip(trend.weeks, trend.points, strict=True):
         assert_same(point, recomputed([c for c in everyone if c.occurred_week == week]))
+
+
+@pytest.mark.parametrize("ratio", [0.0, 0.4999, 0.5, 0.57, 0.64, 0.6401, 1.0, None])
+def test_inside_the_listening_band_is_decided_by_band_position_alone(ratio):
+    """The team target's tone (dashboards, badges) and the bands' readouts agree, also
+    exactly on an edge: 64 % with a 50-64 % target is inside."""
+    from conversations.bands import Band, listening_tone
+
+    where = Band(0.5, 0.64).position(ratio)
+
+    assert listening_tone(ratio, (50, 64)) == {"": "", "within": "good"}.get(where, "warn")
