@@ -94,10 +94,12 @@ class DashboardFilterForm(PlainLabels, forms.Form):
         kept per process by exactly those: never stale, nothing to invalidate."""
         asked = tuple((name, tuple(self.data.getlist(name))) for name in self.fields)
         key = (self.is_bound, asked, timezone.localdate(), translation.get_language())
-        if key not in _RENDERED:
+        rendered = _RENDERED.get(key)
+        if rendered is None:
             if len(_RENDERED) >= _RENDERED_MAX:
                 _RENDERED.clear()
-            _RENDERED[key] = mark_safe(  # noqa: S308 (Django's own rendering of the fields)
+            rendered = mark_safe(  # noqa: S308 (Django's own rendering of the fields)
                 "\n  ".join(self[name].as_field_group() for name in self.fields)
             )
-        return _RENDERED[key]
+            _RENDERED[key] = rendered  # threads may race here: both store the same markup
+        return rendered

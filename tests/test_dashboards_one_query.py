@@ -232,3 +232,31 @@ def test_inside_the_listening_band_is_decided_by_band_position_alone(ratio):
     where = Band(0.5, 0.64).position(ratio)
 
     assert listening_tone(ratio, (50, 64)) == {"": "", "within": "good"}.get(where, "warn")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "period=90",
+        "period=90&kind=practice&call=demo&source=tracked",
+        "period=custom&start=2026-03-02&end=2025-01-01",
+        "period=custom",
+        "kind=nonsense",
+    ],
+)
+def test_the_filter_fields_kept_per_request_are_the_fields_rendered_afresh(query):
+    from django.http import QueryDict
+
+    from conversations.dashboard_forms import DashboardFilterForm
+
+    def form() -> DashboardFilterForm:
+        return DashboardFilterForm(QueryDict(query) if query else None)
+
+    fresh = form()
+    afresh = "\n  ".join(fresh[name].as_field_group() for name in fresh.fields)
+
+    assert form().rendered_fields == afresh  # rendered and kept
+    assert form().rendered_fields == afresh  # read from what was kept
+    if "end=2025" in query:
+        assert "The end date is before the start date." in afresh
