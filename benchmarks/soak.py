@@ -3,10 +3,10 @@
 Builds a fresh database (a temporary SQLite file, or a throwaway PostgreSQL
 database `sh_bench_soak_<pid>` on 127.0.0.1:5432), migrates it, loads the demo
 organisation and starts gunicorn with the production settings. Client processes
-on loopback then sign in as the demo reps through the sign-in form and, for a
-bounded time, read (conversation list, dashboard, a conversation, customers) and
-write (a customer, a conversation, a pain point through the plain form), each
-form read from its page and posted back with every hidden field it carried. A
+on loopback then sign in as the demo reps through the sign-in form (the clock starts
+once all have) and, for a bounded time, read (conversation list, dashboard, a
+conversation, customers) and write (a customer, a conversation, a pain point through
+the plain form), each form read from its page and posted back with every hidden field it carried. A
 third of the way in the gunicorn master gets SIGHUP (graceful reload); two thirds
 in one worker gets SIGKILL. Afterwards every write the server acknowledged (its
 302) is looked up in the database by the unique text it carried.
@@ -83,7 +83,7 @@ class LoadClient:
 
         self.browser = Browser(config["base"])
         self.rng = random.Random(config["seed"])
-        self.until = config["until"]
+        self.until = 0.0  # set once every client has signed in (client_main)
         self.tag = f"{config['prefix']}-c{config['number']}"
         self.requests: list[dict] = []
         self.writes: list[dict] = []
@@ -263,6 +263,12 @@ def client_main(config_json: str) -> None:
     client = LoadClient(config)
     try:
         client.sign_in(config["username"], DEMO_PASSWORD)
+        # Signed in: wait for the others, then run until the time the go file names.
+        Path(config["ready"]).touch()
+        go = Path(config["go"])
+        while not go.exists():
+            time.sleep(0.05)
+        client.until = float(go.read_text())
         client.run()
     except KeyboardInterrupt:
         sys.exit(130)
@@ -637,22 +643,38 @@ def main() -> int:
         threads = os.environ.get("GUNICORN_THREADS", "2")
 
         prefix = f"soak{int(time.time())}{os.getpid()}"
-        load_started = time.time()
-        until = load_started + args.seconds
+        go = workdir / "go"
         clients = []
         for number in range(args.clients):
             config = {
                 "base": f"http://127.0.0.1:{port}",
                 "username": REPS[number % len(REPS)],
-                "until": until,
                 "prefix": prefix,
                 "number": number,
                 "seed": rng.randrange(1 << 30),
                 "out": str(workdir / f"client-{number}.json"),
+                "ready": str(workdir / f"ready-{number}"),
+                "go": str(go),
             }
             client = subprocess.Popen([PYTHON, __file__, "--client", json.dumps(config)], cwd=ROOT)
             cleanup.callback(stop, client, 5)
             clients.append((client, Path(config["out"])))
+            # Sign-ins (a deliberately slow password hash each) spread over a few seconds:
+            # the soak measures the mixed load after them, not a sign-in stampede.
+            time.sleep(0.5)
+        # The clock (and the reload and the kill) starts once every client is signed in.
+        signed_in = wait_for(
+            lambda: (
+                all((workdir / f"ready-{n}").exists() for n in range(args.clients))
+                or any(client.poll() is not None for client, _ in clients)
+            ),
+            300,
+        )
+        if signed_in is None or any(client.poll() is not None for client, _ in clients):
+            raise SystemExit("not every load client signed in; see its output above")
+        load_started = time.time()
+        (workdir / "go.tmp").write_text(str(load_started + args.seconds))
+        (workdir / "go.tmp").rename(go)
 
         time.sleep(max(0.0, load_started + args.seconds / 3 - time.time()))
         ensure_running(server)
