@@ -269,6 +269,8 @@ def client_main(config_json: str) -> None:
         while not go.exists():
             time.sleep(0.05)
         client.until = float(go.read_text())
+        # The server closed the kept-alive connection while this one waited.
+        client.browser.close()
         client.run()
     except KeyboardInterrupt:
         sys.exit(130)
