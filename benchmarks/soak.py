@@ -442,9 +442,16 @@ def report_requests(out: Report, results: list[dict], events: dict, log: str) ->
     for group, method in (("reads", "GET"), ("write posts", "POST")):
         these = [took(r) for r in answered if r["method"] == method]
         out.line(f"  {group} ({len(these)}) p50 / p95 (ms)", milliseconds(these))
-    writes = sorted(took(r) for r in answered if r["method"] == "POST")
+    # Writes of data: the sign-in posts (a deliberately slow password hash, all at the
+    # start) are not among them.
+    writes = sorted(took(r) for r in answered if r["method"] == "POST" and r["label"] != "sign-in")
     write_p99 = percentile(writes, 0.99) if writes else 0.0
-    out.line("  write posts p99 (ms)", f"{write_p99 * 1000:.0f}", "< 1000", write_p99 < 1.0)
+    out.line(
+        f"  data writes ({len(writes)}) p99 (ms)",
+        f"{write_p99 * 1000:.0f}",
+        "< 1000",
+        write_p99 < 1.0,
+    )
     slowest = max(answered, key=took)
     out.line(
         "slowest answer (s)",
