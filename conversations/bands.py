@@ -79,6 +79,23 @@ class Band:
         return "within"
 
 
+# The legend's colours (partials/tone_legend.html): one colour per direction, so the
+# same colour never means both too little and too much.
+LOW, HIGH, GOOD = "low", "high", "good"
+
+
+def tone_of(position: str) -> str:
+    """A band position ("below", "within", "above", "") as its colour on every page."""
+    return {"below": LOW, "within": GOOD, "above": HIGH}.get(position, "")
+
+
+def listening_tone(ratio: float | None, band: tuple[int, int]) -> str:
+    """The colour of a listening ratio against a band given in whole percent (a team's
+    target). Inside is what `Band.position` says, the one place that decides it; the
+    live tracker only shows a copy (static/js/tracker.js)."""
+    return tone_of(Band(band[0] / 100, band[1] / 100).position(ratio))
+
+
 @dataclass(frozen=True)
 class CallBands:
     """Every band of one kind of call, in the units the figures are stored in."""

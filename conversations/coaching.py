@@ -6,7 +6,7 @@ be sorted by who needs their manager most. Good news is a flag too, so the page 
 it, but it never adds to the need.
 
 Nothing here queries per rep: the team page hands over the rows it already computed
-(conversations.views.dashboards.team_rows) and gets them back with flags and need.
+(conversations.dashboards.team_rows) and gets them back with flags and need.
 
 Size: the flags, the need they add up to, the evidence behind each and the sparkline
 that shows them are read together by the same three pages; apart they would import
@@ -23,11 +23,12 @@ from django.db import models
 from django.utils import timezone
 
 from conversations import dashboards
-from conversations.bands import DEFAULT_BANDS, Band, CallBands, bands_for
+from conversations.bands import DEFAULT_BANDS, GOOD, HIGH, LOW, Band, CallBands, bands_for, tone_of
 from conversations.models import MEASURED_SOURCES, Conversation
 from conversations.readouts import POSITION_TEXT, seconds_text
 
 if TYPE_CHECKING:
+    from conversations.dashboard_forms import DashboardFilterForm
     from conversations.dashboards import Summary
     from salesheart.models import Team
 
@@ -44,7 +45,6 @@ class Skill(models.TextChoices):
 
 # Tones, one meaning each on every page (see the legend partial): "low" is too little of
 # something, "high" is too much, "good" is in the band or moving the right way.
-LOW, HIGH, GOOD = "low", "high", "good"
 
 # Below this share of measured conversations diagnosed first, a manager should look; two
 # measured calls at least, so one bad call is not a pattern.
@@ -107,11 +107,6 @@ class Limits:
     @property
     def listening_text(self) -> str:
         return f"{round(self.listening.low * 100)}–{round(self.listening.high * 100)} %"
-
-
-def tone_of(position: str) -> str:
-    """A band position ("below", "within", "above", "") as its colour on every page."""
-    return {"below": LOW, "within": GOOD, "above": HIGH}.get(position, "")
 
 
 def points(value: float) -> int:
@@ -232,6 +227,18 @@ def drift_flag(drift: int, listening: float | None, band: Band) -> Flag:
 
 def need_of(flags: Iterable[Flag]) -> float:
     return round(sum(flag.need for flag in flags), 1)
+
+
+def team_rows(
+    team: Team, filters: DashboardFilterForm
+) -> tuple[list[dict[str, Any]], dashboards.Summary, dashboards.Trend]:
+    """Read-only selector of the team page and its CSV: `dashboards.team_rows` (each
+    rep's figures) with each row's flags, need, colours and sparkline added."""
+    call_type = filters.chosen_call_type
+    call_bands = bands_for(team)[call_type] if call_type else None
+    rows, team_summary, trend = dashboards.team_rows(team, filters, call_bands)
+    with_flags(rows, team, call_bands)
+    return rows, team_summary, trend
 
 
 def with_flags(

@@ -3,13 +3,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 
 from conversations.dashboards import Period
 from conversations.models import Conversation
 from salesheart.forms import PlainLabels, PlausibleDateField
 
 MAX_RANGE_DAYS = 730
+# Rendered filter fields by what was asked (see `rendered_fields`); a few hundred at most.
+_RENDERED: dict[tuple, SafeString] = {}
+_RENDERED_MAX = 256
 
 
 class DashboardFilterForm(PlainLabels, forms.Form):
@@ -79,3 +83,23 @@ class DashboardFilterForm(PlainLabels, forms.Form):
     @property
     def chosen_call_type(self) -> str:
         return self._valid("call")
+
+    @property
+    def rendered_fields(self) -> SafeString:
+        """The six fields as the page shows them, errors included.
+
+        Rendering them through the form templates cost a dashboard more than all its
+        figures (benchmarks/profile_page.py). The markup depends only on the values asked
+        for, today's date (a range in the future is refused) and the language, so it is
+        kept per process by exactly those: never stale, nothing to invalidate."""
+        asked = tuple((name, tuple(self.data.getlist(name))) for name in self.fields)
+        key = (self.is_bound, asked, timezone.localdate(), translation.get_language())
+        rendered = _RENDERED.get(key)
+        if rendered is None:
+            if len(_RENDERED) >= _RENDERED_MAX:
+                _RENDERED.clear()
+            rendered = mark_safe(  # noqa: S308 (Django's own rendering of the fields)
+                "\n  ".join(self[name].as_field_group() for name in self.fields)
+            )
+            _RENDERED[key] = rendered  # threads may race here: both store the same markup
+        return rendered

@@ -14,13 +14,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
-from conversations.metrics import per_hour
+from conversations.bands import CallBands, bands_for
+from conversations.metrics import listening_ratio, per_hour
 from conversations.models import MEASURED_SOURCES, Conversation
+from conversations.readouts import summary_readouts
+
+if TYPE_CHECKING:
+    from conversations.dashboard_forms import DashboardFilterForm
+    from salesheart.models import Team
 
 MEASURED = tuple(MEASURED_SOURCES)
 
@@ -139,7 +145,7 @@ class Summary:
 
     @property
     def listening_ratio(self) -> float | None:
-        return self.customer_talk / self.total_talk if self.total_talk else None
+        return listening_ratio(self.customer_talk, self.total_talk)
 
     @property
     def pitch_share(self) -> float | None:
@@ -260,6 +266,15 @@ class EstimateGap:
     believed_listening: float | None
     measured_listening: float | None
 
+    @classmethod
+    def from_sums(
+        cls, count: int, believed: float | None, customer_talk: float | None, talk: float | None
+    ) -> EstimateGap:
+        """Believed listening is weighted like the measured one: both over the same talk."""
+        if not talk:
+            return cls(count, None, None)
+        return cls(count, (believed or 0.0) / talk, listening_ratio(customer_talk or 0.0, talk))
+
     @property
     def gap(self) -> float | None:
         if self.believed_listening is None or self.measured_listening is None:
@@ -284,10 +299,133 @@ def estimate_vs_measured(conversations: QuerySet[Conversation]) -> EstimateGap:
             all_talk=Sum(talk),
         )
     )
-    if not row["all_talk"]:
-        return EstimateGap(row["count"], None, None)
-    return EstimateGap(
-        row["count"],
-        row["believed_listening"] / row["all_talk"],
-        row["measured_listening"] / row["all_talk"],
+    return EstimateGap.from_sums(
+        row["count"], row["believed_listening"], row["measured_listening"], row["all_talk"]
     )
+
+
+# One query per page ----------------------------------------------------------------
+#
+# Profiling one request (benchmarks/profile_page.py) showed each aggregate query costs
+# as much to build in the ORM as to run, so each dashboard reads all its figures in ONE
+# grouped query and adds the groups up here: Summary is additive, so a total of groups
+# is the same figure as the database's total (tests/test_dashboards_one_query.py checks
+# both against a recomputation from the rows). The groups are few (weeks x kinds of call
+# x sources), never one per conversation.
+
+
+def _estimate_sums() -> dict[str, Any]:
+    talk = F("customer_talk") + F("rep_question") + F("rep_pitch") + F("rep_other")
+    both = Q(figures_source__in=MEASURED, estimate_customer__isnull=False)
+    return {
+        "estimate_count": Count("pk", filter=both),
+        "estimate_believed": Sum(F("estimate_customer") * talk / 100.0, filter=both),
+        "estimate_customer_talk": Sum("customer_talk", filter=both),
+        "estimate_talk": Sum(talk, filter=both),
+    }
+
+
+@dataclass(frozen=True)
+class RepFigures:
+    """Every figure of a rep's dashboard for one period and one set of filters."""
+
+    summary: Summary
+    per_call_type: dict[str, Summary]
+    trend: Trend
+    sources: dict[str, int]
+    estimate_gap: EstimateGap
+
+
+def rep_figures(conversations: QuerySet[Conversation], period: Period) -> RepFigures:
+    """Read-only selector: the same figures as `summary`, `summary_per_call_type`,
+    `weekly`, the per-source counts and `estimate_vs_measured`, from one query."""
+    # The estimate sums go first: they read fields that _figure_sums names its sums after.
+    rows = (
+        conversations.order_by()
+        .values("occurred_week", "call_type", "figures_source")
+        .annotate(**_estimate_sums(), **_figure_sums())
+    )
+    per_call_type: dict[str, Summary] = {}
+    by_week: dict[date, Summary] = {}
+    sources: dict[str, int] = {}
+    estimate = [0, 0.0, 0.0, 0.0]
+    for row in rows:
+        group = Summary.from_row(row)
+        call_type, week, source = row["call_type"], row["occurred_week"], row["figures_source"]
+        per_call_type[call_type] = per_call_type.get(call_type, Summary()) + group
+        by_week[week] = by_week.get(week, Summary()) + group
+        if source:
+            sources[source] = sources.get(source, 0) + group.with_figures
+        for index, name in enumerate(
+            ("estimate_count", "estimate_believed", "estimate_customer_talk", "estimate_talk")
+        ):
+            estimate[index] += row[name] or 0
+    return RepFigures(
+        summary=total(per_call_type.values()),
+        per_call_type=per_call_type,
+        trend=Trend(period.weeks, [by_week.get(week, Summary()) for week in period.weeks]),
+        sources=sources,
+        estimate_gap=EstimateGap.from_sums(*estimate),
+    )
+
+
+def team_figures(
+    conversations: QuerySet[Conversation], period: Period
+) -> tuple[dict[int, Summary], dict[int, Trend]]:
+    """Read-only selector: `summary_per_rep` and `weekly_per_rep` from one query."""
+    rows = conversations.order_by().values("rep_id", "occurred_week").annotate(**_figure_sums())
+    per_rep: dict[int, Summary] = {}
+    by_rep: dict[int, dict[date, Summary]] = {}
+    for row in rows:
+        group = Summary.from_row(row)
+        per_rep[row["rep_id"]] = per_rep.get(row["rep_id"], Summary()) + group
+        by_rep.setdefault(row["rep_id"], {})[row["occurred_week"]] = group
+    trends = {
+        rep_id: Trend(period.weeks, [weeks.get(week, Summary()) for week in period.weeks])
+        for rep_id, weeks in by_rep.items()
+    }
+    return per_rep, trends
+
+
+def team_rows(
+    team: Team, filters: DashboardFilterForm, call_bands: CallBands | None = None
+) -> tuple[list[dict], Summary, Trend]:
+    """Read-only selector: one row per member of the team (name order) with their figures
+    for the chosen period and filters, their weekly trend and readouts; then the team's
+    pooled summary and weekly trend. Two queries (members, figures) whatever the size of
+    the team. The flags read from these rows are coaching.team_rows'. `call_bands`: the
+    team's bands for the chosen kind of call, read once by a caller that needs them too.
+
+    Each row: rep, summary, trend, readouts."""
+    members = list(team.members.order_by("first_name", "last_name", "username"))
+    with timezone.override(team.zone):
+        period = filters.chosen_period
+        # Filtering on the member ids lets the database walk its (rep, date) index; a
+        # join through the user table was several times slower on a large organisation.
+        conversations = in_period(
+            Conversation.objects.alive().filter(rep_id__in=[rep.pk for rep in members]),
+            period,
+            kind=filters.chosen_kind,
+            source=filters.chosen_source,
+            call_type=filters.chosen_call_type,
+        )
+    per_rep, trends = team_figures(conversations, period)
+    call_type = filters.chosen_call_type
+    if call_type and call_bands is None:
+        call_bands = bands_for(team)[call_type]
+    rows = []
+    for rep in members:
+        summary = per_rep.get(rep.pk, Summary())
+        rows.append(
+            {
+                "rep": rep,
+                "summary": summary,
+                "trend": trends.get(rep.pk),
+                # Listening keeps its own column and target; these follow it.
+                "readouts": summary_readouts(summary, call_bands)[1:],
+            }
+        )
+    team_trend = Trend(period.weeks, [Summary() for _ in period.weeks])
+    for trend in trends.values():
+        team_trend = team_trend + trend
+    return rows, total(per_rep.values()), team_trend

@@ -172,8 +172,7 @@ class TalkFigures:
 
     @property
     def listening_ratio(self) -> float | None:
-        total = self.total_talk
-        return self.customer_talk / total if total else None
+        return listening_ratio(self.customer_talk, self.total_talk)
 
     @property
     def pitch_share(self) -> float | None:
@@ -193,6 +192,16 @@ class TalkFigures:
     def listening_to_pitching(self) -> float | None:
         """customer_talk : rep_pitch; None means no pitch at all (shown as infinity)."""
         return self.customer_talk / self.rep_pitch if self.rep_pitch else None
+
+
+def listening_ratio(customer_talk: float, total_talk: float) -> float | None:
+    """The listening ratio: the customer's talk over all talk; None when nobody talked.
+
+    The one definition: a conversation's figures, the dashboards' pooled sums and the
+    estimate-against-measured comparison all call this (the live tracker only shows a
+    rounded copy of it while the clock runs, see static/js/tracker.js).
+    """
+    return customer_talk / total_talk if total_talk else None
 
 
 def per_hour(count: float | None, seconds: float | None) -> float | None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from conversations.bands import Band, CallBands
+from conversations.bands import Band, CallBands, tone_of
 from conversations.metrics import per_hour
 from conversations.models import Conversation
 from conversations.timeline import clock
@@ -95,8 +95,7 @@ class Readout:
 
     @property
     def tone(self) -> str:
-        # The legend's colours (partials/tone_legend.html): one colour per direction.
-        return {"below": "low", "within": "good", "above": "high"}.get(self.position, "")
+        return tone_of(self.position)
 
 
 def band_text(band: Band, show: Show) -> str:

@@ -179,3 +179,13 @@ def pytest_collection_modifyitems(items):
     if flushing:
         chosen = set(flushing)
         items[:] = [item for item in items if item not in chosen] + flushing
+
+
+@pytest.fixture
+def racing(transactional_db, tmp_path):
+    """The database two threads race on (tests.helpers.RacingDatabase)."""
+    from tests.helpers import RacingDatabase  # tests.helpers imports this module
+
+    if connections["default"].vendor != "sqlite":
+        return RacingDatabase(None)
+    return RacingDatabase(str(tmp_path / "race.sqlite3"))

@@ -9,26 +9,32 @@ recording store and the production environment of the subprocess tests.
 from __future__ import annotations
 
 import os
+import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from datetime import timedelta
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connections
 from django.db.models import Count, F, Q
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from conversations import services
 from conversations.models import Conversation, ProductTalk
 from salesheart.models import User
 from salesheart.pending import OWNER_FIELD, owner_stamp
 from tests.conftest import PASSWORD
+from tests.factories import start_conversation
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -259,3 +265,87 @@ document.addEventListener("securitypolicyviolation", (event) => {
   });
 });
 """
+
+
+# Racing requests ------------------------------------------------------------------
+
+
+class RacingDatabase:
+    """The database two threads race on, each thread with a connection of its own.
+
+    On SQLite, the first use copies the test database (with what the fixtures made)
+    to `sqlite_file`; everything after, the test's own setup included, runs there."""
+
+    def __init__(self, sqlite_file: str | None) -> None:
+        self.sqlite_file = sqlite_file
+        self.settings = None
+
+    def _copy(self) -> None:
+        connection = connections["default"]
+        connection.ensure_connection()
+        copy = sqlite3.connect(self.sqlite_file)
+        connection.connection.backup(copy)
+        copy.close()
+        self.settings = {**connection.settings_dict, "NAME": self.sqlite_file}
+
+    @contextmanager
+    def use(self) -> Iterator[None]:
+        """Run this thread's queries on the racing database, on a connection of its own."""
+        if self.sqlite_file is None:
+            try:
+                yield
+            finally:
+                connections["default"].close()
+            return
+        if self.settings is None:
+            self._copy()
+        original = connections["default"]
+        own = type(original)(self.settings, alias="default")
+        connections["default"] = own
+        try:
+            yield
+        finally:
+            own.close()
+            connections["default"] = original
+
+
+# Dashboards -----------------------------------------------------------------------
+
+
+def drill_down(rep: User) -> str:
+    return reverse("conversations:rep_dashboard_for_manager", args=[rep.pk])
+
+
+def days_ago(days: float) -> datetime:
+    return timezone.now() - timedelta(days=days)
+
+
+def row_order(response) -> list[int]:
+    """The reps of the team table, top to bottom, by the ids their drill-down links carry."""
+    return [int(pk) for pk in re.findall(r'href="/conversations/team/reps/(\d+)/', text(response))]
+
+
+def team_row(response, rep: User) -> str:
+    for row in re.findall(r"<tr>(.*?)</tr>", text(response), re.S):
+        if f">{rep.get_full_name()}</a></th>" in row:
+            return row
+    raise AssertionError(f"No row for {rep}")
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def tracked(rep: User, occurred_at: datetime, segments: list[dict], **fields) -> Conversation:
+    conversation = start_conversation(rep, occurred_at=occurred_at, **fields)
+    conversation = services.tracking_save(
+        conversation=conversation,
+        run=f"run-{conversation.pk}",
+        segments=segments,
+        pain_points=[{"at": 5, "note": "Month-end takes nine days"}],
+    )
+    return services.conversation_finish(conversation=conversation)
+
+
+def seg(kind: str, start: float, end: float) -> dict:
+    return {"kind": kind, "start": start, "end": end}

@@ -15,8 +15,7 @@ from conversations.dashboards import Summary
 from reflections.models import Assignment, Exercise
 from tests.conftest import make_user
 from tests.factories import logged_conversation
-from tests.reflections_factories import in_days, make_exercise
-from tests.test_views_dashboards import (
+from tests.helpers import (
     days_ago,
     drill_down,
     row_order,
@@ -25,6 +24,7 @@ from tests.test_views_dashboards import (
     text,
     tracked,
 )
+from tests.reflections_factories import in_days, make_exercise
 
 TEAM = reverse("conversations:team_dashboard")
 DASHBOARD = reverse("conversations:dashboard")

@@ -105,3 +105,17 @@ def test_composition_may_import_every_app(tmp_path):
     result = run(root)
     assert result.returncode == 0, result.stdout
     assert "compose        -> conversations    1 /  0 /  0" in result.stdout
+
+
+def test_no_test_module_imports_another():
+    # Shared helpers live in tests/helpers.py (and fixtures in conftest.py): a test file
+    # that imports another runs that file's module code and hides where a helper lives.
+    root = Path(__file__).resolve().parent
+    offenders = [
+        f"{path.relative_to(root)}: {line.strip()}"
+        for path in root.rglob("*.py")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.lstrip().startswith(("from tests.test_", "import tests.test_", "from .test_"))
+        or line.lstrip().startswith("from tests.browser.test_")
+    ]
+    assert offenders == []

@@ -14,14 +14,13 @@ test database with the production options (WAL, IMMEDIATE transactions, busy tim
 
 from __future__ import annotations
 
-import sqlite3
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 
 import pytest
-from django.db import close_old_connections, connections
+from django.db import close_old_connections
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
@@ -37,7 +36,7 @@ from conversations.services import (
     PAIN_POINT_STILL_ANSWERED,
 )
 from tests.factories import add_pain_point, add_proposal, logged_conversation, start_conversation
-from tests.helpers import breaches_of_the_rule
+from tests.helpers import RacingDatabase, breaches_of_the_rule
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,52 +47,6 @@ PATIENCE = 3
 # so a slow machine never turns the intended order around.
 ARRIVAL = 60
 HTMX = {"HX-Request": "true"}
-
-
-class RacingDatabase:
-    """The database two threads race on, each thread with a connection of its own.
-
-    On SQLite, the first use copies the test database (with what the fixtures made)
-    to `sqlite_file`; everything after, the test's own setup included, runs there."""
-
-    def __init__(self, sqlite_file: str | None) -> None:
-        self.sqlite_file = sqlite_file
-        self.settings = None
-
-    def _copy(self) -> None:
-        connection = connections["default"]
-        connection.ensure_connection()
-        copy = sqlite3.connect(self.sqlite_file)
-        connection.connection.backup(copy)
-        copy.close()
-        self.settings = {**connection.settings_dict, "NAME": self.sqlite_file}
-
-    @contextmanager
-    def use(self) -> Iterator[None]:
-        """Run this thread's queries on the racing database, on a connection of its own."""
-        if self.sqlite_file is None:
-            try:
-                yield
-            finally:
-                connections["default"].close()
-            return
-        if self.settings is None:
-            self._copy()
-        original = connections["default"]
-        own = type(original)(self.settings, alias="default")
-        connections["default"] = own
-        try:
-            yield
-        finally:
-            own.close()
-            connections["default"] = original
-
-
-@pytest.fixture
-def racing(transactional_db, tmp_path) -> RacingDatabase:
-    if connections["default"].vendor != "sqlite":
-        return RacingDatabase(None)
-    return RacingDatabase(str(tmp_path / "race.sqlite3"))
 
 
 class Race:

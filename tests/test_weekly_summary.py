@@ -16,7 +16,6 @@ from django.utils import timezone
 from conversations import weekly
 from conversations.models import WeeklySummaryChoice, WeeklySummaryLog
 from tests.factories import logged_conversation
-from tests.test_rule_races import racing  # noqa: F401 (the fixture)
 
 # A Wednesday: the summary is about Monday 16 to Sunday 22 November.
 TODAY = date(2026, 11, 25)
@@ -157,7 +156,7 @@ def test_a_rep_without_conversations_that_week_hears_nothing(rep):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_runs_at_the_same_moment_send_one_summary(racing, rep):  # noqa: F811
+def test_two_runs_at_the_same_moment_send_one_summary(racing, rep):
     with racing.use():
         logged_conversation(rep, occurred_at=last_week(17), split=(58, 22, 10, 10))
         opt_in(rep)

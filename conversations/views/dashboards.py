@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,8 +13,8 @@ from django.views.decorators.http import require_GET
 
 from conversations import coaching, dashboards
 from conversations.access import get_figures_rep, get_managed_rep, get_managed_team
-from conversations.bands import bands_for
-from conversations.charts import line_chart, sparkline
+from conversations.bands import bands_for, listening_tone
+from conversations.charts import line_chart
 from conversations.dashboard_forms import DashboardFilterForm
 from conversations.metrics import format_listening_to_pitching
 from conversations.models import CoachingNote, Conversation, WeeklySummaryChoice
@@ -23,7 +22,7 @@ from conversations.readouts import summary_readouts
 from conversations.voice import Voice
 from salesheart.downloads import csv_response, percent_cell
 from salesheart.http import AuthenticatedHttpRequest, role_required
-from salesheart.models import Team, User
+from salesheart.models import User
 from salesheart.time_zones import zone_named
 from salesheart.untrusted import query_id
 
@@ -73,17 +72,11 @@ def rep_figures(rep: User, filters: DashboardFilterForm, viewer: User) -> dict[s
         )
     team = rep.team
     band = team.listening_band if team else (50, 64)
-    trend = dashboards.weekly(conversations, period)
-    per_call_type = dashboards.summary_per_call_type(conversations)
-    overall = dashboards.total(per_call_type.values())
+    figures = dashboards.rep_figures(conversations, period)
+    trend, per_call_type, overall = figures.trend, figures.per_call_type, figures.summary
     bands = bands_for(team)
     limits = coaching.Limits.for_team(team, bands[call_type] if call_type else None)
-    sources = dict(
-        conversations.filter(figures_source__gt="")
-        .order_by()
-        .values_list("figures_source")
-        .annotate(n=Count("pk"))
-    )
+    sources = figures.sources
     return {
         "rep": rep,
         "voice": Voice.of(rep, viewer),
@@ -94,7 +87,7 @@ def rep_figures(rep: User, filters: DashboardFilterForm, viewer: User) -> dict[s
             overall.customer_talk if overall.with_figures else None,
             overall.rep_pitch if overall.with_figures else None,
         ),
-        "listening_tone": tone(overall.listening_ratio, band),
+        "listening_tone": listening_tone(overall.listening_ratio, band),
         "pitch_tone": (
             ""
             if overall.pitch_share is None or team is None
@@ -111,7 +104,7 @@ def rep_figures(rep: User, filters: DashboardFilterForm, viewer: User) -> dict[s
             trend.weeks, trend.listening, band=(band[0] / 100, band[1] / 100)
         ),
         "pitch_chart": line_chart(trend.weeks, trend.pitch),
-        "estimate_gap": dashboards.estimate_vs_measured(conversations),
+        "estimate_gap": figures.estimate_gap,
         # Bands differ per kind of call, so pooled figures are read kind by kind.
         "band_groups": [
             (
@@ -129,15 +122,6 @@ def rep_figures(rep: User, filters: DashboardFilterForm, viewer: User) -> dict[s
         .select_related("author", "conversation__customer")
         .order_by("-created_at")[:5],
     }
-
-
-def tone(ratio: float | None, band: tuple[int, int]) -> str:
-    """The legend's colour: one for too little, another for too much."""
-    if ratio is None:
-        return ""
-    if ratio * 100 < band[0]:
-        return "low"
-    return "high" if ratio * 100 > band[1] else "good"
 
 
 @require_GET
@@ -192,63 +176,12 @@ def rep_dashboard_for_manager(request: AuthenticatedHttpRequest, rep_id: int) ->
     return render(request, "conversations/dashboard_rep.html", context)
 
 
-def team_rows(
-    team: Team, filters: DashboardFilterForm
-) -> tuple[list[dict], dashboards.Summary, dashboards.Trend]:
-    members = list(team.members.order_by("first_name", "last_name", "username"))
-    with timezone.override(team.zone):
-        period = filters.chosen_period
-        # Filtering on the member ids lets the database walk its (rep, date) index; a
-        # join through the user table was several times slower on a large organisation.
-        conversations = dashboards.in_period(
-            Conversation.objects.alive().filter(rep_id__in=[rep.pk for rep in members]),
-            period,
-            kind=filters.chosen_kind,
-            source=filters.chosen_source,
-            call_type=filters.chosen_call_type,
-        )
-    per_rep = dashboards.summary_per_rep(conversations)
-    trends = dashboards.weekly_per_rep(conversations, period)
-    band = team.listening_band
-    call_type = filters.chosen_call_type
-    call_bands = bands_for(team)[call_type] if call_type else None
-    rows = []
-    for rep in members:
-        summary = per_rep.get(rep.pk, dashboards.Summary())
-        trend = trends.get(rep.pk)
-        rows.append(
-            {
-                "rep": rep,
-                "summary": summary,
-                "sparkline": sparkline(trend.listening if trend else []),
-                # Read by coaching.with_flags below, which adds "flags", "coaching", "need".
-                "trend": trend,
-                "tone": tone(
-                    summary.listening_ratio,
-                    (
-                        round(call_bands.listening.low * 100),
-                        round(call_bands.listening.high * 100),
-                    )
-                    if call_bands
-                    else band,
-                ),
-                # Listening keeps its own column and target; these follow it.
-                "readouts": summary_readouts(summary, call_bands)[1:],
-            }
-        )
-    coaching.with_flags(rows, team, call_bands)
-    team_trend = dashboards.Trend(period.weeks, [dashboards.Summary() for _ in period.weeks])
-    for trend in trends.values():
-        team_trend = team_trend + trend
-    return rows, dashboards.total(per_rep.values()), team_trend
-
-
 @require_GET
 @role_required("manager")
 def team_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     team = get_managed_team(request.user, query_id(request, "team"))
     filters = DashboardFilterForm(request.GET or None)
-    rows, team_summary, trend = team_rows(team, filters)
+    rows, team_summary, trend = coaching.team_rows(team, filters)
     # Who needs the manager most comes first unless another order is asked for.
     sort = request.GET.get("sort", "need")
     key = sort.removeprefix("-")
@@ -297,7 +230,7 @@ def team_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 def team_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     team = get_managed_team(request.user, query_id(request, "team"))
     filters = DashboardFilterForm(request.GET or None)
-    rows, _, _ = team_rows(team, filters)
+    rows, _, _ = coaching.team_rows(team, filters)
 
     def lines() -> Iterator[list[Any]]:
         yield [

@@ -358,6 +358,9 @@
     // Only a real change is written, so screen readers hear each state once.
     if (el.state.textContent !== stateText) el.state.textContent = stateText;
 
+    // A display only, while the clock runs: the listening ratio is defined once, in
+    // conversations/metrics.py (listening_ratio), and "on target" by Band.position in
+    // conversations/bands.py; the figures stored and shown afterwards come from there.
     const sums = totals(now);
     const total = KINDS.reduce((sum, kind) => sum + sums[kind], 0);
     const parts = ["Listening –", "target " + config.low + "–" + config.high + " %"];
