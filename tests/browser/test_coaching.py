@@ -101,3 +101,16 @@ def test_the_team_rep_and_training_pages_have_no_serious_axe_violations(
 
     assert {where: v for where, v in found.items() if v} == {}
     assert len(found) == 9
+
+
+def test_the_week_by_week_tables_fit_a_phone(browser: Browser, live_server, demo, sign_in):
+    # Scrolling sideways inside a card hides a column: every column shows at phone width.
+    for user, path in (("mara", "/conversations/team/"), ("ravi", "/conversations/dashboard/")):
+        context = browser.new_context(base_url=live_server.url, viewport=PHONE)
+        page = context.new_page()
+        sign_in(user, DEMO_PASSWORD, target=page)
+        page.goto(path)
+        table = page.locator(".week-table")
+        overflow = table.evaluate("t => t.parentElement.scrollWidth - t.parentElement.clientWidth")
+        assert overflow <= 0, f"{path}: the week table is {overflow}px wider than its card"
+        context.close()
