@@ -27,6 +27,7 @@ from conversations.models import (
     FIGURE_FIELDS,
     MEASURED_SOURCES,
     WORD_SOURCES,
+    CoachingNote,
     Conversation,
     Customer,
     PainPoint,
@@ -251,6 +252,23 @@ def product_talk_delete(*, product_talk: ProductTalk) -> None:
     """Remove a proposal (nothing depends on one); one already gone is done already."""
     conversation = lock_conversation(product_talk.conversation_id)
     conversation.product_talks.filter(pk=product_talk.pk).delete()
+
+
+def conversation_draft_save(*, conversation: Conversation, draft: dict) -> None:
+    """Keep what the rep typed but has not saved (a failed form, an autosave): only the
+    draft column, so nothing saved is touched and no version moves."""
+    Conversation.objects.filter(pk=conversation.pk).update(
+        draft_data={**draft, "_saved_at": timezone.now().isoformat()}
+    )
+
+
+def conversation_draft_discard(*, conversation: Conversation) -> None:
+    Conversation.objects.filter(pk=conversation.pk).update(draft_data={})
+
+
+def coaching_notes_seen(*, note_ids: Iterable[int]) -> None:
+    """The rep has read these notes: the list and the dashboard stop calling them new."""
+    CoachingNote.objects.filter(pk__in=list(note_ids), seen_at=None).update(seen_at=timezone.now())
 
 
 @transaction.atomic

@@ -254,6 +254,14 @@ def message_for(summary: Summary, base_url: str) -> EmailMultiAlternatives:
     return message
 
 
+def weekly_summary_choose(*, user: User, wanted: bool) -> None:
+    """On or off; choosing what is already chosen changes nothing."""
+    if wanted:
+        WeeklySummaryChoice.objects.get_or_create(user=user)
+    else:
+        WeeklySummaryChoice.objects.filter(user=user).delete()
+
+
 def send_weekly_summaries(*, today: date, base_url: str, dry_run: bool = False) -> Outcome:
     base_url = base_url.rstrip("/")
     period = week_before(today)

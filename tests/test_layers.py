@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -119,3 +120,19 @@ def test_no_test_module_imports_another():
         or line.lstrip().startswith("from tests.browser.test_")
     ]
     assert offenders == []
+
+
+def test_views_leave_writing_to_the_services():
+    # A write in a view skips the rules and the locks the services hold (HackSoft's
+    # styleguide: services write, selectors read, views do neither themselves).
+    root = Path(__file__).resolve().parent.parent
+    writes = re.compile(r"\.objects\b.*\.(update|delete|create|get_or_create|bulk_create)\(")
+    found = [
+        f"{path.relative_to(root)}:{number}: {line.strip()}"
+        for package in ("conversations", "reflections", "salesheart")
+        for path in sorted((root / package).rglob("views*.py"))
+        + sorted((root / package).glob("views/*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if writes.search(line)
+    ]
+    assert found == []

@@ -153,9 +153,7 @@ def saved_moment(value: object) -> datetime | None:
 
 
 def save_draft(conversation: Conversation, data: QueryDict) -> None:
-    # Only the draft column: a failed form must not touch what is saved.
-    draft = {**draft_from(data), "_saved_at": timezone.now().isoformat()}
-    Conversation.objects.filter(pk=conversation.pk).update(draft_data=draft)
+    services.conversation_draft_save(conversation=conversation, draft=draft_from(data))
 
 
 @require_http_methods(["GET", "POST"])
@@ -288,7 +286,7 @@ def confirm_removal(
 def conversation_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for_user(request.user, pk, write=True)
     if request.POST.get("action") == "discard":
-        Conversation.objects.filter(pk=conversation.pk).update(draft_data={})
+        services.conversation_draft_discard(conversation=conversation)
         messages.info(request, "Unsaved changes discarded.")
         return redirect(log_url(conversation))
     save_draft(conversation, request.POST)

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from conversations.models import WeeklySummaryChoice
-from conversations.weekly import user_from_token
+from conversations.weekly import user_from_token, weekly_summary_choose
 from salesheart.http import AuthenticatedHttpRequest
 from salesheart.models import User
 
@@ -20,8 +20,8 @@ from salesheart.models import User
 def weekly_summary_choice(request: AuthenticatedHttpRequest) -> HttpResponse:
     """On or off for the person signed in; sending the same choice twice changes nothing."""
     wanted = request.POST.get("weekly") == "on"
+    weekly_summary_choose(user=request.user, wanted=wanted)
     if wanted:
-        WeeklySummaryChoice.objects.get_or_create(user=request.user)
         if request.user.email:
             messages.success(request, f"The weekly summary will come to {request.user.email}.")
         else:
@@ -31,7 +31,6 @@ def weekly_summary_choice(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "ask an admin to add one.",
             )
     else:
-        WeeklySummaryChoice.objects.filter(user=request.user).delete()
         messages.success(request, "No more weekly summary emails.")
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
@@ -53,7 +52,7 @@ def weekly_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No such link.")
     done = False
     if request.method == "POST":
-        WeeklySummaryChoice.objects.filter(user=user).delete()
+        weekly_summary_choose(user=user, wanted=False)
         done = True
     return render(
         request,
