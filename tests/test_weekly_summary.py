@@ -9,7 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -193,6 +193,20 @@ def test_the_command_reports_what_it_did(manager, week):
     assert f"Emailed {manager.email}: SalesHeart: your week of" in out.getvalue()
     assert "0 summaries sent; 1 already sent this week" in out.getvalue()
     assert len(mail.outbox) == 1
+
+
+def test_a_round_that_could_not_email_someone_fails_for_cron_to_say_so(manager, week, monkeypatch):
+    opt_in(manager)
+    err = StringIO()
+
+    def refuse(self, fail_silently=False):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    with pytest.raises(CommandError, match="1 summary failed; run again to retry"):
+        call_command("send_weekly_summaries", "--base-url", BASE, stdout=StringIO(), stderr=err)
+
+    assert f"Could not email {manager.email}: mail server down" in err.getvalue()
 
 
 def test_a_dry_run_sends_and_records_nothing(manager, week):
