@@ -399,16 +399,11 @@ class RepCoaching:
 def for_rep(rep: Any, filters: Any) -> RepCoaching:
     """A rep's flags over the dashboard's filters: three queries (bands only with a kind)."""
     team = rep.team
-    zone = team.zone if team else timezone.get_current_timezone()
+    zone = dashboards.week_zone(rep)
+    conversations, period = dashboards.chosen(
+        Conversation.objects.alive().filter(rep=rep), filters, zone
+    )
     with timezone.override(zone):
-        period = filters.chosen_period
-        conversations = dashboards.in_period(
-            Conversation.objects.alive().filter(rep=rep),
-            period,
-            kind=filters.chosen_kind,
-            source=filters.chosen_source,
-            call_type=filters.chosen_call_type,
-        )
         summary = dashboards.summary(conversations)
         trend = dashboards.weekly(conversations, period)
     call_type = filters.chosen_call_type
@@ -418,14 +413,9 @@ def for_rep(rep: Any, filters: Any) -> RepCoaching:
 
 def recent_conversations(rep: Any, filters: Any, limit: int = 50) -> list[Conversation]:
     """The rep's conversations in the period, latest first: what flags stand on."""
-    with timezone.override(rep.team.zone if rep.team else timezone.get_current_timezone()):
-        conversations = dashboards.in_period(
-            Conversation.objects.alive().filter(rep=rep),
-            filters.chosen_period,
-            kind=filters.chosen_kind,
-            source=filters.chosen_source,
-            call_type=filters.chosen_call_type,
-        )
+    conversations, _ = dashboards.chosen(
+        Conversation.objects.alive().filter(rep=rep), filters, dashboards.week_zone(rep)
+    )
     return list(conversations.select_related("customer").order_by("-occurred_at")[:limit])
 
 

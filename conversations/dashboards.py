@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
@@ -23,10 +23,11 @@ from conversations.bands import CallBands, bands_for
 from conversations.metrics import listening_ratio, per_hour
 from conversations.models import MEASURED_SOURCES, Conversation
 from conversations.readouts import summary_readouts
+from salesheart.time_zones import zone_named
 
 if TYPE_CHECKING:
     from conversations.dashboard_forms import DashboardFilterForm
-    from salesheart.models import Team
+    from salesheart.models import Team, User
 
 MEASURED = tuple(MEASURED_SOURCES)
 
@@ -207,6 +208,27 @@ def in_period(
     if source:
         conversations = conversations.filter(figures_source=source)
     return conversations
+
+
+def week_zone(rep: User) -> tzinfo:
+    """Dashboards count days and weeks in the rep's team's time zone, whoever looks."""
+    return rep.team.zone if rep.team else zone_named("")
+
+
+def chosen(
+    conversations: QuerySet[Conversation], filters: DashboardFilterForm, zone: tzinfo
+) -> tuple[QuerySet[Conversation], Period]:
+    """What a dashboard's filters choose (period, real or practice, source, kind of call)
+    and the period itself, its days ("the last 30") counted in `zone` (the team's)."""
+    with timezone.override(zone):
+        period = filters.chosen_period
+        return in_period(
+            conversations,
+            period,
+            kind=filters.chosen_kind,
+            source=filters.chosen_source,
+            call_type=filters.chosen_call_type,
+        ), period
 
 
 def summary(conversations: QuerySet[Conversation]) -> Summary:
@@ -398,17 +420,13 @@ def team_rows(
 
     Each row: rep, summary, trend, readouts."""
     members = list(team.members.order_by("first_name", "last_name", "username"))
-    with timezone.override(team.zone):
-        period = filters.chosen_period
-        # Filtering on the member ids lets the database walk its (rep, date) index; a
-        # join through the user table was several times slower on a large organisation.
-        conversations = in_period(
-            Conversation.objects.alive().filter(rep_id__in=[rep.pk for rep in members]),
-            period,
-            kind=filters.chosen_kind,
-            source=filters.chosen_source,
-            call_type=filters.chosen_call_type,
-        )
+    # Filtering on the member ids lets the database walk its (rep, date) index; a join
+    # through the user table was several times slower on a large organisation.
+    conversations, period = chosen(
+        Conversation.objects.alive().filter(rep_id__in=[rep.pk for rep in members]),
+        filters,
+        team.zone,
+    )
     per_rep, trends = team_figures(conversations, period)
     call_type = filters.chosen_call_type
     if call_type and call_bands is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -16,6 +15,7 @@ from conversations.access import get_figures_rep, get_managed_rep, get_managed_t
 from conversations.bands import bands_for, listening_tone
 from conversations.charts import line_chart
 from conversations.dashboard_forms import DashboardFilterForm
+from conversations.dashboards import week_zone
 from conversations.metrics import format_listening_to_pitching
 from conversations.models import CoachingNote, Conversation, WeeklySummaryChoice
 from conversations.readouts import summary_readouts
@@ -23,7 +23,6 @@ from conversations.voice import Voice
 from salesheart.downloads import csv_response, percent_cell
 from salesheart.http import AuthenticatedHttpRequest, role_required
 from salesheart.models import User
-from salesheart.time_zones import zone_named
 from salesheart.untrusted import query_id
 
 
@@ -54,22 +53,11 @@ SORT_CHOICES = [
 ]
 
 
-def week_zone(rep: User) -> ZoneInfo:
-    """Dashboards count days and weeks in the rep's team's time zone, whoever looks."""
-    return rep.team.zone if rep.team else zone_named("")
-
-
 def rep_figures(rep: User, filters: DashboardFilterForm, viewer: User) -> dict[str, Any]:
-    with timezone.override(week_zone(rep)):
-        period, kind, source = filters.chosen_period, filters.chosen_kind, filters.chosen_source
-        call_type = filters.chosen_call_type
-        conversations = dashboards.in_period(
-            Conversation.objects.alive().filter(rep=rep),
-            period,
-            kind=kind,
-            source=source,
-            call_type=call_type,
-        )
+    call_type = filters.chosen_call_type
+    conversations, period = dashboards.chosen(
+        Conversation.objects.alive().filter(rep=rep), filters, week_zone(rep)
+    )
     team = rep.team
     band = team.listening_band if team else (50, 64)
     figures = dashboards.rep_figures(conversations, period)
@@ -157,14 +145,9 @@ def rep_dashboard_for_manager(request: AuthenticatedHttpRequest, rep_id: int) ->
         "filters": filters,
         "own": False,
     }
-    with timezone.override(week_zone(rep)):
-        conversations = dashboards.in_period(
-            Conversation.objects.visible_to(request.user).filter(rep=rep),
-            filters.chosen_period,
-            kind=filters.chosen_kind,
-            source=filters.chosen_source,
-            call_type=filters.chosen_call_type,
-        )
+    conversations, _ = dashboards.chosen(
+        Conversation.objects.visible_to(request.user).filter(rep=rep), filters, week_zone(rep)
+    )
     context["conversations"] = conversations.select_related("customer").order_by("-occurred_at")[
         :50
     ]
@@ -278,14 +261,9 @@ def rep_export(
 ) -> StreamingHttpResponse:
     rep = get_figures_rep(request.user, rep_id)
     filters = DashboardFilterForm(request.GET or None)
-    with timezone.override(week_zone(rep)):
-        conversations = dashboards.in_period(
-            Conversation.objects.alive().filter(rep=rep),
-            filters.chosen_period,
-            kind=filters.chosen_kind,
-            source=filters.chosen_source,
-            call_type=filters.chosen_call_type,
-        )
+    conversations, _ = dashboards.chosen(
+        Conversation.objects.alive().filter(rep=rep), filters, week_zone(rep)
+    )
     conversations = conversations.select_related("customer").order_by("occurred_at")
 
     def lines() -> Iterator[list[Any]]:
