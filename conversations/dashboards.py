@@ -7,6 +7,9 @@ dashboard costs the same few queries at any size.
 Ratios are pooled over time, not averaged over conversations: a rep's listening
 ratio is all the customer's talk divided by all the talk. A five-minute call
 then weighs less than an hour-long one, as it should.
+
+Size: the figures, the periods they cover and the selectors that read them (a rep's, a
+team's) share one grouped query's shape; apart, each would rebuild it.
 """
 
 from __future__ import annotations

@@ -259,7 +259,12 @@ def report(root: Path) -> int:
             )
         print(f"  {module.lines:>5}  {module.path}{mark}")
     print()
-    found = problems(edges)
+    found = problems(edges) + [
+        f"{module.path} has {module.lines} lines and does not say at its top ('Size:') why"
+        " it stays one module"
+        for module in modules
+        if module.lines > LONG and not module.size_note
+    ]
     for problem in found:
         print(f"FAIL: {problem}")
     if found:

@@ -83,6 +83,11 @@ IN_A_FUNCTION = "def f():\n    from {module} import thing\n    return thing\n"
             "import cycle between packages: conversations -> reflections -> conversations",
             id="cycle-through-type-checking",
         ),
+        pytest.param(
+            {"conversations/big.py": "x = 1\n" * 500},
+            "conversations/big.py has 500 lines and does not say at its top ('Size:') why",
+            id="long-module-without-a-reason",
+        ),
     ],
 )
 def test_a_broken_layer_fails_and_says_where(tmp_path, files, said):
