@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+from django.conf import settings
 
 
 def page_for(client, user, path="/conversations/"):
@@ -65,3 +68,18 @@ def test_a_csrf_failure_gets_a_friendly_page(rep):
     response = client.post("/accounts/password_change/", {})
     assert response.status_code == 403
     assert b"could not be sent" in response.content
+
+
+def test_every_page_title_is_words_only():
+    # A tab, a bookmark and a screen reader announce the <title> as plain text: markup in
+    # the title block shows there as raw tags.
+    templates = Path(settings.BASE_DIR) / "templates"
+    titles = {
+        str(path.relative_to(templates)): block
+        for path in templates.rglob("*.html")
+        for block in re.findall(
+            r"{% block title %}(.*?){% endblock %}", path.read_text(encoding="utf-8"), re.S
+        )
+    }
+    assert titles
+    assert {name: block for name, block in titles.items() if "<" in block or "\n" in block} == {}
