@@ -39,6 +39,18 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+def due_date_field() -> PlausibleDateField:
+    """The due date of an assignment, however it is given (to teams, or from a flag)."""
+    return PlausibleDateField(
+        label="Due date",
+        widget=DateInput(),
+        error_messages={
+            "required": "Choose the due date.",
+            "invalid": "Enter the due date as a date, like 2026-12-01.",
+        },
+    )
+
+
 class ExerciseForm(PlainLabels, forms.ModelForm):
     class Meta:
         model = Exercise
@@ -126,14 +138,7 @@ class AssignForm(PlainLabels, forms.Form):
         help_text="Everyone in the team gets their own assignment.",
         error_messages={"invalid_choice": "Choose teams from the list."},
     )
-    due_on = PlausibleDateField(
-        label="Due date",
-        widget=DateInput(),
-        error_messages={
-            "required": "Choose the due date.",
-            "invalid": "Enter the due date as a date, like 2026-12-01.",
-        },
-    )
+    due_on = due_date_field()
     note = forms.CharField(
         label="Note for the reps (optional)",
         required=False,
@@ -201,14 +206,7 @@ class PractiseForm(PlainLabels, forms.Form):
             "assigned.",
         },
     )
-    due_on = PlausibleDateField(
-        label="Due date",
-        widget=DateInput(),
-        error_messages={
-            "required": "Choose the due date.",
-            "invalid": "Enter the due date as a date, like 2026-12-01.",
-        },
-    )
+    due_on = due_date_field()
     note = forms.CharField(
         label="Note for the rep (optional)",
         required=False,
