@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -116,31 +116,16 @@ def conversation_start_with_customer(
     customer: Customer | None,
     new_customer_name: str = "",
     new_customer_company: str = "",
-    occurred_at: datetime,
-    channel: str = Conversation.Channel.VIDEO,
-    kind: str = Conversation.Kind.REAL,
-    call_type: str = Conversation.CallType.DISCOVERY,
-    purpose: str = "",
-    plan_their_world: str = "",
-    plan_questions: str = "",
+    **conversation: Any,
 ) -> Conversation:
     """Start a conversation with one of the rep's customers or, when none is given, with
-    a customer met for the first time: both are saved, or neither."""
+    a customer met for the first time: both are saved, or neither. The rest of the
+    arguments are conversation_start's."""
     if customer is None:
         customer = Customer.objects.create(
             rep=rep, name=new_customer_name.strip(), company=new_customer_company.strip()
         )
-    return conversation_start(
-        rep=rep,
-        customer=customer,
-        occurred_at=occurred_at,
-        channel=channel,
-        kind=kind,
-        call_type=call_type,
-        purpose=purpose,
-        plan_their_world=plan_their_world,
-        plan_questions=plan_questions,
-    )
+    return conversation_start(rep=rep, customer=customer, **conversation)
 
 
 @transaction.atomic
