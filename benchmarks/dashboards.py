@@ -94,6 +94,7 @@ def fill(teams: int, reps_per_team: int, conversations: int) -> None:
     from django.db.models import Max
     from django.utils import timezone
 
+    from conversations.fragments import touch
     from conversations.metrics import Segment, figures_from_segments
     from conversations.models import Conversation, Customer, TalkSegment, week_of
     from salesheart.models import Team, User
@@ -213,6 +214,9 @@ def fill(teams: int, reps_per_team: int, conversations: int) -> None:
         flush()
     if copying:
         clone_conversations()
+    # Rows written in bulk send no signals: stamp every rep, as a bulk write must
+    # (conversations/fragments.py), or their dashboards would never be cached.
+    touch(User.objects.values_list("pk", flat=True))
     with connection.cursor() as cursor:
         if copying:
             cursor.execute(

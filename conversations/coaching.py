@@ -30,7 +30,7 @@ from conversations.readouts import POSITION_TEXT, seconds_text
 if TYPE_CHECKING:
     from conversations.dashboard_forms import DashboardFilterForm
     from conversations.dashboards import Summary
-    from salesheart.models import Team
+    from salesheart.models import Team, User
 
 
 class Skill(models.TextChoices):
@@ -230,13 +230,13 @@ def need_of(flags: Iterable[Flag]) -> float:
 
 
 def team_rows(
-    team: Team, filters: DashboardFilterForm
+    team: Team, filters: DashboardFilterForm, members: list[User] | None = None
 ) -> tuple[list[dict[str, Any]], dashboards.Summary, dashboards.Trend]:
     """Read-only selector of the team page and its CSV: `dashboards.team_rows` (each
     rep's figures) with each row's flags, need, colours and sparkline added."""
     call_type = filters.chosen_call_type
     call_bands = bands_for(team)[call_type] if call_type else None
-    rows, team_summary, trend = dashboards.team_rows(team, filters, call_bands)
+    rows, team_summary, trend = dashboards.team_rows(team, filters, call_bands, members)
     with_flags(rows, team, call_bands)
     return rows, team_summary, trend
 

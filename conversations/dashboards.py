@@ -412,8 +412,16 @@ def team_figures(
     return per_rep, trends
 
 
+def team_members(team: Team) -> QuerySet[User]:
+    """The reps of a team page, in its name order."""
+    return team.members.order_by("first_name", "last_name", "username")
+
+
 def team_rows(
-    team: Team, filters: DashboardFilterForm, call_bands: CallBands | None = None
+    team: Team,
+    filters: DashboardFilterForm,
+    call_bands: CallBands | None = None,
+    members: list[User] | None = None,
 ) -> tuple[list[dict], Summary, Trend]:
     """Read-only selector: one row per member of the team (name order) with their figures
     for the chosen period and filters, their weekly trend and readouts; then the team's
@@ -421,8 +429,10 @@ def team_rows(
     the team. The flags read from these rows are coaching.team_rows'. `call_bands`: the
     team's bands for the chosen kind of call, read once by a caller that needs them too.
 
-    Each row: rep, summary, trend, readouts."""
-    members = list(team.members.order_by("first_name", "last_name", "username"))
+    Each row: rep, summary, trend, readouts. `members`: team_members(team), when the
+    caller has read them already."""
+    if members is None:
+        members = list(team_members(team))
     # Filtering on the member ids lets the database walk its (rep, date) index; a join
     # through the user table was several times slower on a large organisation.
     conversations, period = chosen(

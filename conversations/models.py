@@ -701,3 +701,17 @@ class WeeklySummaryLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}, week of {self.week}"
+
+
+class FiguresStamp(models.Model):
+    """A rep's token, new with every write to their conversations, customers or team's
+    bands: the dashboards' cached fragments are keyed by it (conversations/fragments.py).
+
+    A plain id, not a foreign key: a person's conversations are erased before the person
+    and each erasure writes the stamp, which a constraint would refuse half-way through."""
+
+    rep_id = models.BigIntegerField(primary_key=True)
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"Figures stamp of rep {self.rep_id}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from conversations.fragments import touch
 from conversations.models import Conversation
 from salesheart.time_zones import week_of, week_zones
 
@@ -29,6 +30,8 @@ def recompute_weeks(rep_ids: Iterable[int]) -> int:
             moved.append(conversation)
     # A plain bulk update: the week is bookkeeping, it moves no edit version.
     Conversation.objects.bulk_update(moved, ["occurred_week"], batch_size=1000)
+    # A bulk update sends no signal: the week tables changed, so do the dashboards' stamps.
+    touch(rep_ids)
     return len(moved)
 
 

@@ -159,6 +159,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # options above; a URL's own query options still win over them.
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 
+# The dashboards' rendered figures (conversations/fragments.py). Keys change with the data,
+# so a process's own memory is always right; CACHE_URL=redis://... shares them between
+# processes and hosts (Django's own Redis backend), which only saves recomputing.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif CACHE_URL in {"", "memory"}:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # A team page's fragment is some 20 KB: a few thousand fit in tens of MB.
+            "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 2000)},
+        }
+    }
+else:
+    raise ImproperlyConfigured(f"CACHE_URL must be memory or redis://..., not {CACHE_URL!r}")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "salesheart.User"
 LOGIN_URL = "login"

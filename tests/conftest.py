@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.conf import settings as django_settings
 from django.db import connections
 from hypothesis import settings as hypothesis_settings
@@ -28,6 +29,13 @@ if os.environ.get("CI"):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with no cached dashboard fragments (their keys hold random stamps,
+    so none could be read across tests anyway; this keeps each test's first page a miss)."""
+    cache.clear()
 
 
 def make_user(username: str, **fields) -> User:

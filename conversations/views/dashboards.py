@@ -5,24 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from conversations import coaching, dashboards
+from conversations import coaching, dashboards, fragments
 from conversations.access import get_figures_rep, get_managed_rep, get_managed_team
 from conversations.bands import bands_for, listening_tone
 from conversations.charts import line_chart
 from conversations.dashboard_forms import DashboardFilterForm
 from conversations.dashboards import week_zone
 from conversations.metrics import format_listening_to_pitching
-from conversations.models import CoachingNote, Conversation, WeeklySummaryChoice
+from conversations.models import CoachingNote, Conversation, FiguresStamp, WeeklySummaryChoice
 from conversations.readouts import summary_readouts
 from conversations.voice import Voice
 from salesheart.downloads import csv_response, percent_cell
 from salesheart.http import AuthenticatedHttpRequest, role_required
-from salesheart.models import User
+from salesheart.models import Team, User
 from salesheart.untrusted import query_id
 
 
@@ -106,32 +107,88 @@ def rep_figures(rep: User, filters: DashboardFilterForm, viewer: User) -> dict[s
         # The same flags, with their reasons, as on the team page.
         "coaching": coaching.flags_for(overall, limits, trend.listening[-2:]),
         "limits": limits,
+    }
+
+
+def rep_key(request: AuthenticatedHttpRequest, rep: User) -> str | None:
+    """The cache key of this rep's figures as this request shows them; None while the
+    rep has no stamp (conversations/fragments.py says what the key must hold)."""
+    stamp = fragments.stamps_of([rep.pk]).get(rep.pk)
+    if stamp is None:
+        return None
+    team = rep.team
+    zone = week_zone(rep)
+    return fragments.key_of(
+        request,
+        "rep",
+        stamp,
+        (rep.pk, rep.first_name, rep.last_name, rep.username, rep.team_id, rep.time_zone),
+        [getattr(team, field.attname) for field in team._meta.concrete_fields] if team else None,
+        str(zone),
+        timezone.localdate(timezone=zone),
+    )
+
+
+def rep_page(
+    request: AuthenticatedHttpRequest,
+    rep: User,
+    filters: DashboardFilterForm,
+    *,
+    own: bool,
+    conversations: Any,
+    more: Any = None,
+) -> dict[str, Any]:
+    """The context of a rep's dashboard: the figures' fragments from the cache (keyed by
+    the rep's stamp) or computed now, and what is drawn fresh on every request."""
+
+    def figures() -> dict[str, Any]:
+        context = {**rep_figures(rep, filters, request.user), "filters": filters, "own": own}
+        if more:
+            context.update(more(context))
+        return context
+
+    team = rep.team
+    return {
+        "rep": rep,
+        "team": team,
+        "band": team.listening_band if team else (50, 64),
+        "filters": filters,
+        "own": own,
+        "conversations": conversations,
+        # Not cached: a note's "New" changes when the rep reads it, which no stamp follows.
         "notes": CoachingNote.objects.filter(conversation__rep=rep, conversation__deleted_at=None)
         .select_related("author", "conversation__customer")
         .order_by("-created_at")[:5],
+        "fragments": fragments.rendered(
+            request,
+            "conversations/dashboard_rep.html",
+            ["figures", "details"],
+            rep_key(request, rep),
+            figures,
+        ),
     }
 
 
 @require_GET
 @role_required("rep")
 def rep_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    filters = DashboardFilterForm(request.GET or None)
-    context = {**rep_figures(request.user, filters, request.user), "filters": filters, "own": True}
-    context["conversations"] = (
-        Conversation.objects.visible_to(request.user)
-        .filter(rep=request.user)
-        .logged()
-        .select_related("customer")[:5]
-    )
-    # Measured but still drafts: the figures above leave them out, so say which they are.
-    context["uncounted"] = (
-        Conversation.objects.visible_to(request.user)
-        .filter(rep=request.user, figures_source__in=dashboards.MEASURED)
-        .drafts()
-        .select_related("customer")[:5]
+    rep = request.user
+    visible = Conversation.objects.visible_to(rep).filter(rep=rep)
+    context = rep_page(
+        request,
+        rep,
+        DashboardFilterForm(request.GET or None),
+        own=True,
+        conversations=visible.logged().select_related("customer")[:5],
+        # Measured but still drafts: the figures leave them out, so say which they are.
+        more=lambda _: {
+            "uncounted": visible.filter(figures_source__in=dashboards.MEASURED)
+            .drafts()
+            .select_related("customer")[:5]
+        },
     )
     # "Reflections due" is drawn by the reflections app's own tag (reflections_due).
-    context["weekly_summary_on"] = WeeklySummaryChoice.objects.filter(user=request.user).exists()
+    context["weekly_summary_on"] = WeeklySummaryChoice.objects.filter(user=rep).exists()
     return render(request, "conversations/dashboard_rep.html", context)
 
 
@@ -140,23 +197,39 @@ def rep_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 def rep_dashboard_for_manager(request: AuthenticatedHttpRequest, rep_id: int) -> HttpResponse:
     rep = get_managed_rep(request.user, rep_id)
     filters = DashboardFilterForm(request.GET or None)
-    context = {
-        **rep_figures(rep, filters, request.user),
-        "filters": filters,
-        "own": False,
-    }
     conversations, _ = dashboards.chosen(
         Conversation.objects.visible_to(request.user).filter(rep=rep), filters, week_zone(rep)
     )
-    context["conversations"] = conversations.select_related("customer").order_by("-occurred_at")[
-        :50
-    ]
-    # The conversations behind each flag, from the list above (no query of its own).
-    context["evidence"] = coaching.evidence(
-        context["coaching"], context["conversations"], context["limits"]
+    conversations = list(conversations.select_related("customer").order_by("-occurred_at")[:50])
+    context = rep_page(
+        request,
+        rep,
+        filters,
+        own=False,
+        conversations=conversations,
+        # The conversations behind each flag, from the list above (no query of its own).
+        more=lambda context: {
+            "evidence": coaching.evidence(context["coaching"], conversations, context["limits"])
+        },
     )
     context["query"] = request.GET.urlencode()
     return render(request, "conversations/dashboard_rep.html", context)
+
+
+def team_key(request: AuthenticatedHttpRequest, team: Team, members: list[User]) -> str | None:
+    """The cache key of the team page's figures; None while a member has no stamp."""
+    if any(member.figures_stamp is None for member in members):
+        return None
+    return fragments.key_of(
+        request,
+        "team",
+        [getattr(team, field.attname) for field in team._meta.concrete_fields],
+        [
+            (m.pk, m.first_name, m.last_name, m.username, m.time_zone, m.figures_stamp)
+            for m in members
+        ],
+        timezone.localdate(timezone=team.zone),
+    )
 
 
 @require_GET
@@ -164,23 +237,26 @@ def rep_dashboard_for_manager(request: AuthenticatedHttpRequest, rep_id: int) ->
 def team_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     team = get_managed_team(request.user, query_id(request, "team"))
     filters = DashboardFilterForm(request.GET or None)
-    rows, team_summary, trend = coaching.team_rows(team, filters)
-    # Who needs the manager most comes first unless another order is asked for.
-    sort = request.GET.get("sort", "need")
-    key = sort.removeprefix("-")
-    if key not in SORTABLE:
-        sort = key = "need"
-    rows.sort(key=SORTABLE[key], reverse=sort.startswith("-"))
-    band = team.listening_band
-    query = request.GET.copy()
-    query.pop("sort", None)
-    return render(
-        request,
-        "conversations/dashboard_team.html",
-        {
+    members = list(
+        dashboards.team_members(team).annotate(
+            figures_stamp=Subquery(
+                FiguresStamp.objects.filter(rep_id=OuterRef("pk")).values("token")[:1]
+            )
+        )
+    )
+
+    def figures() -> dict[str, Any]:
+        rows, team_summary, trend = coaching.team_rows(team, filters, members)
+        # Who needs the manager most comes first unless another order is asked for.
+        sort = request.GET.get("sort", "need")
+        key = sort.removeprefix("-")
+        if key not in SORTABLE:
+            sort = key = "need"
+        rows.sort(key=SORTABLE[key], reverse=sort.startswith("-"))
+        query = request.GET.copy()
+        query.pop("sort", None)
+        return {
             "team": team,
-            "teams": request.user.managed_teams.all(),
-            "filters": filters,
             "rows": rows,
             "sort": sort,
             "sort_choices": SORT_CHOICES,
@@ -196,13 +272,30 @@ def team_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             ],
             "query_without_sort": query.urlencode(),
             "summary": team_summary,
-            "band": band,
             "trend_rows": list(zip(trend.weeks, trend.points, strict=True)),
             "listening_chart": line_chart(
                 trend.weeks, trend.listening, band=(band[0] / 100, band[1] / 100)
             ),
             "call_type_choices": Conversation.CallType.choices,
             "chosen_call_type": filters.chosen_call_type,
+        }
+
+    band = team.listening_band
+    return render(
+        request,
+        "conversations/dashboard_team.html",
+        {
+            "team": team,
+            "teams": request.user.managed_teams.all(),
+            "filters": filters,
+            "band": band,
+            "fragments": fragments.rendered(
+                request,
+                "conversations/dashboard_team.html",
+                ["figures"],
+                team_key(request, team, members),
+                figures,
+            ),
             "weekly_summary_on": WeeklySummaryChoice.objects.filter(user=request.user).exists(),
         },
     )

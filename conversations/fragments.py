@@ -1,0 +1,119 @@
+"""Dashboard fragments, rendered once and served again until what they show changes.
+
+A dashboard's figures cost several times the page around them to compute and render,
+and they change only when a rep's conversations, customers or team's bands do. Every
+such write gives the rep a new random stamp in the same transaction as the write
+(signals on save and delete; the bulk writes call `touch` themselves). A fragment's
+cache key holds the stamps of every rep it shows and everything else it reads: the
+code, the viewer, the rep's and team's rows, the query string, the day and the time
+zones. A change is therefore a new key: nothing needs invalidating, and a fragment
+made from older data is never asked for again.
+
+The stamp is written after the data, in the data's transaction, so whoever reads the
+new stamp reads the new data too. A rep without a stamp (rows loaded in bulk by code
+that did not touch them) is never cached: computing is always right, caching only when
+the stamp is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from conversations.models import FiguresStamp
+
+# A day: every key holds the date, so nothing older is ever read again.
+TIMEOUT = 24 * 3600
+
+
+def _code_version() -> str:
+    """The code and templates that draw the fragments: a deploy is a new key (a shared
+    cache outlives the processes that filled it)."""
+    digest = hashlib.sha256()
+    roots = [Path(__file__).parent, Path(settings.BASE_DIR) / "templates" / "conversations"]
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.suffix in {".py", ".html"}:
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CODE_VERSION = _code_version()
+
+
+def touch(rep_ids: Iterable[int | None]) -> None:
+    """Give these reps new stamps, inside the caller's transaction (one statement)."""
+    stamps = [FiguresStamp(rep_id=pk, token=secrets.token_hex(8)) for pk in set(rep_ids) if pk]
+    if stamps:
+        FiguresStamp.objects.bulk_create(
+            stamps, update_conflicts=True, unique_fields=["rep_id"], update_fields=["token"]
+        )
+
+
+def stamps_of(rep_ids: Iterable[int]) -> dict[int, str]:
+    stamps = FiguresStamp.objects.filter(rep_id__in=list(rep_ids))
+    return dict(stamps.values_list("rep_id", "token"))
+
+
+def key_of(request: HttpRequest, *parts: Any) -> str:
+    """The key of a fragment of this request: its parts plus what every fragment reads."""
+    zone = timezone.get_current_timezone()
+    words = repr(
+        (
+            CODE_VERSION,
+            request.user.pk,
+            sorted(request.GET.lists()),
+            str(zone),
+            timezone.localdate(timezone=zone),
+            *parts,
+        )
+    )
+    return "fragments:" + hashlib.sha256(words.encode()).hexdigest()
+
+
+def rendered(
+    request: HttpRequest,
+    template: str,
+    names: list[str],
+    key: str | None,
+    context: Callable[[], dict[str, Any]],
+) -> dict[str, SafeString]:
+    """The partials `names` of `template`, from the cache under `key` or rendered from
+    `context()` (called only then) and kept. No key (a rep without a stamp): rendered."""
+    keys = {name: f"{key}:{name}" for name in names}
+    if key is not None:
+        found = cache.get_many(list(keys.values()))
+        if len(found) == len(keys):
+            return {name: mark_safe(found[keys[name]]) for name in names}
+    values = context()
+    parts = {name: render_to_string(f"{template}#{name}", values, request) for name in names}
+    if key is not None:
+        cache.set_many({keys[name]: html for name, html in parts.items()}, TIMEOUT)
+    return {name: mark_safe(html) for name, html in parts.items()}
+
+
+# What gives a rep a new stamp -----------------------------------------------------------
+
+
+def conversation_or_customer_changed(sender: type, instance: Any, **kwargs: Any) -> None:
+    touch([instance.rep_id])
+
+
+def band_changed(sender: type, instance: Any, **kwargs: Any) -> None:
+    from salesheart.models import User
+
+    touch(User.objects.filter(team_id=instance.team_id).values_list("pk", flat=True))
+
+
+def person_erased(sender: type, instance: Any, **kwargs: Any) -> None:
+    FiguresStamp.objects.filter(rep_id=instance.pk).delete()
