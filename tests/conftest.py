@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.db import connections
 from hypothesis import settings as hypothesis_settings
 
