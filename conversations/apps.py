@@ -9,7 +9,7 @@ class ConversationsConfig(AppConfig):
 
     def ready(self) -> None:
         from conversations import fragments
-        from conversations.models import Conversation, Customer, Recording, TalkBand
+        from conversations.models import CoachingNote, Conversation, Customer, Recording, TalkBand
         from conversations.tasks import recording_deleted
         from conversations.weeks import on_week_zone_changed
         from salesheart.models import User
@@ -26,6 +26,7 @@ class ConversationsConfig(AppConfig):
             (Conversation, fragments.conversation_or_customer_changed),
             (Customer, fragments.conversation_or_customer_changed),
             (TalkBand, fragments.band_changed),
+            (CoachingNote, fragments.note_changed),
         ]:
             for signal in (post_save, post_delete):
                 signal.connect(receiver, sender=model, dispatch_uid=f"stamp_{model.__name__}")

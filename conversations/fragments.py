@@ -1,7 +1,8 @@
 """Dashboard fragments, rendered once and served again until what they show changes.
 
 A dashboard's figures cost several times the page around them to compute and render,
-and they change only when a rep's conversations, customers or team's bands do. Every
+and they change only when a rep's conversations, customers, coaching notes or team's
+bands do. Every
 such write gives the rep a new random stamp in the same transaction as the write
 (signals on save and delete; the bulk writes call `touch` themselves). A fragment's
 cache key holds the stamps of every rep it shows and everything else it reads: the
@@ -21,7 +22,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,7 +31,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from conversations.models import FiguresStamp
+from conversations.models import Conversation, FiguresStamp
+
+if TYPE_CHECKING:
+    from salesheart.models import User
 
 # A day: every key holds the date, so nothing older is ever read again.
 TIMEOUT = 24 * 3600
@@ -81,6 +85,22 @@ def key_of(request: HttpRequest, *parts: Any) -> str:
     return "fragments:" + hashlib.sha256(words.encode()).hexdigest()
 
 
+def rep_key(request: HttpRequest, rep: User, *parts: Any) -> str | None:
+    """The key of a fragment of this rep's, as this request shows it; None while the rep
+    has no stamp. The rep's own row and their team's are part of it (names, bands)."""
+    stamp = stamps_of([rep.pk]).get(rep.pk)
+    if stamp is None:
+        return None
+    team = rep.team
+    return key_of(
+        request,
+        stamp,
+        (rep.pk, rep.first_name, rep.last_name, rep.username, rep.team_id, rep.time_zone),
+        [getattr(team, field.attname) for field in team._meta.concrete_fields] if team else None,
+        *parts,
+    )
+
+
 def rendered(
     request: HttpRequest,
     template: str,
@@ -107,6 +127,10 @@ def rendered(
 
 def conversation_or_customer_changed(sender: type, instance: Any, **kwargs: Any) -> None:
     touch([instance.rep_id])
+
+
+def note_changed(sender: type, instance: Any, **kwargs: Any) -> None:
+    touch(Conversation.objects.filter(pk=instance.conversation_id).values_list("rep_id", flat=True))
 
 
 def band_changed(sender: type, instance: Any, **kwargs: Any) -> None:

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from conversations import fragments
 from conversations.kinds import REP_KINDS
 from conversations.metrics import Segment, figures_from_segments
 from conversations.models import (
@@ -251,9 +252,14 @@ def conversation_draft_discard(*, conversation: Conversation) -> None:
     Conversation.objects.filter(pk=conversation.pk).update(draft_data={})
 
 
+@transaction.atomic
 def coaching_notes_seen(*, note_ids: Iterable[int]) -> None:
     """The rep has read these notes: the list and the dashboard stop calling them new."""
-    CoachingNote.objects.filter(pk__in=list(note_ids), seen_at=None).update(seen_at=timezone.now())
+    notes = CoachingNote.objects.filter(pk__in=list(note_ids), seen_at=None)
+    reps = list(notes.values_list("conversation__rep_id", flat=True))
+    if notes.update(seen_at=timezone.now()):
+        # An update sends no signal; the lists' "New coaching note" badges are cached.
+        fragments.touch(reps)
 
 
 @transaction.atomic

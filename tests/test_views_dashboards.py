@@ -51,7 +51,8 @@ DRILL_DOWN_CACHED_QUERIES = 10
 # Session, user, managed team ids (role check), the count and the page of logged
 # conversations (with new-note flags and customers), the rep's customers (the filter's
 # choices), the drafts, the user's team (badges), then the session saved (three).
-LIST_QUERIES = 11
+LIST_QUERIES = 12
+LIST_CACHED_QUERIES = 10
 LIST = reverse("conversations:list")
 
 
@@ -791,6 +792,9 @@ def test_the_conversation_list_costs_the_same_queries_at_any_size(
 
     with django_assert_num_queries(LIST_QUERIES):
         response = client.get(LIST)
+    with django_assert_num_queries(LIST_CACHED_QUERIES):
+        cached = client.get(LIST)
+    assert figures_part(cached) == figures_part(response)
 
     assert f"{busy_team} conversation" in text(response)
     assert "Drafted Ltd" in text(response)

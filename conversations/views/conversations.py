@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -10,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from conversations import services
+from conversations import fragments, services
 from conversations.access import (
     can_coach,
     get_conversation_for_user,
@@ -42,21 +44,34 @@ def conversation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             CoachingNote.objects.filter(conversation=OuterRef("pk"), seen_at__isnull=True)
         )
     )
-    logged = filters.apply(mine.logged().select_related("customer"))
-    page = Paginator(logged, PAGE_SIZE).get_page(request.GET.get("page"))
-    query_without_page = request.GET.copy()
-    query_without_page.pop("page", None)
+
+    def results() -> dict[str, Any]:
+        logged = filters.apply(mine.logged().select_related("customer"))
+        query_without_page = request.GET.copy()
+        query_without_page.pop("page", None)
+        return {
+            "filters": filters,
+            "page": Paginator(logged, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query_string": query_without_page.urlencode(),
+        }
+
+    # The results are kept until the rep's stamp changes (conversations/fragments.py).
+    shown = fragments.rendered(
+        request,
+        "conversations/list.html",
+        ["results"],
+        fragments.rep_key(request, request.user, "list"),
+        results,
+    )
+    if request.htmx and request.htmx.target == "results":
+        return HttpResponse(shown["results"])
     context = {
         "filters": filters,
-        "page": page,
+        "fragments": shown,
         "drafts": mine.drafts().select_related("customer").order_by("occurred_at"),
-        "query_string": query_without_page.urlencode(),
         "now": timezone.now(),
     }
-    template = "conversations/list.html"
-    if request.htmx and request.htmx.target == "results":
-        template += "#results"
-    return render(request, template, context)
+    return render(request, "conversations/list.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -110,25 +110,6 @@ def rep_figures(rep: User, filters: DashboardFilterForm, viewer: User) -> dict[s
     }
 
 
-def rep_key(request: AuthenticatedHttpRequest, rep: User) -> str | None:
-    """The cache key of this rep's figures as this request shows them; None while the
-    rep has no stamp (conversations/fragments.py says what the key must hold)."""
-    stamp = fragments.stamps_of([rep.pk]).get(rep.pk)
-    if stamp is None:
-        return None
-    team = rep.team
-    zone = week_zone(rep)
-    return fragments.key_of(
-        request,
-        "rep",
-        stamp,
-        (rep.pk, rep.first_name, rep.last_name, rep.username, rep.team_id, rep.time_zone),
-        [getattr(team, field.attname) for field in team._meta.concrete_fields] if team else None,
-        str(zone),
-        timezone.localdate(timezone=zone),
-    )
-
-
 def rep_page(
     request: AuthenticatedHttpRequest,
     rep: User,
@@ -163,7 +144,13 @@ def rep_page(
             request,
             "conversations/dashboard_rep.html",
             ["figures", "details"],
-            rep_key(request, rep),
+            fragments.rep_key(
+                request,
+                rep,
+                "dashboard",
+                str(week_zone(rep)),
+                timezone.localdate(timezone=week_zone(rep)),
+            ),
             figures,
         ),
     }
