@@ -107,19 +107,29 @@ def rendered(
     names: list[str],
     key: str | None,
     context: Callable[[], dict[str, Any]],
-) -> dict[str, SafeString]:
+    keep: tuple[str, ...] = (),
+) -> tuple[dict[str, SafeString], dict[str, Any]]:
     """The partials `names` of `template`, from the cache under `key` or rendered from
-    `context()` (called only then) and kept. No key (a rep without a stamp): rendered."""
-    keys = {name: f"{key}:{name}" for name in names}
+    `context()` (called only then) and kept; with them the context's values named in
+    `keep`, which the page around them reads too. No key (a rep without a stamp): all
+    computed now."""
+    keys = {name: f"{key}:{name}" for name in [*names, KEPT]}
     if key is not None:
         found = cache.get_many(list(keys.values()))
         if len(found) == len(keys):
-            return {name: mark_safe(found[keys[name]]) for name in names}
+            return {name: mark_safe(found[keys[name]]) for name in names}, found[keys[KEPT]]
     values = context()
     parts = {name: render_to_string(f"{template}#{name}", values, request) for name in names}
+    kept = {name: values[name] for name in keep}
     if key is not None:
-        cache.set_many({keys[name]: html for name, html in parts.items()}, TIMEOUT)
-    return {name: mark_safe(html) for name, html in parts.items()}
+        cache.set_many(
+            {keys[name]: value for name, value in [*parts.items(), (KEPT, kept)]}, TIMEOUT
+        )
+    return {name: mark_safe(html) for name, html in parts.items()}, kept
+
+
+# The values kept beside a request's fragments.
+KEPT = "_kept"
 
 
 # What gives a rep a new stamp -----------------------------------------------------------

@@ -56,7 +56,7 @@ def conversation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         }
 
     # The results are kept until the rep's stamp changes (conversations/fragments.py).
-    shown = fragments.rendered(
+    shown, _ = fragments.rendered(
         request,
         "conversations/list.html",
         ["results"],

@@ -129,30 +129,34 @@ def rep_page(
         return context
 
     team = rep.team
+    shown, kept = fragments.rendered(
+        request,
+        "conversations/dashboard_rep.html",
+        ["figures", "details"],
+        fragments.rep_key(
+            request,
+            rep,
+            "dashboard",
+            str(week_zone(rep)),
+            timezone.localdate(timezone=week_zone(rep)),
+        ),
+        figures,
+        # "What to practise next" (reflections' tag, not cached) reads the flags.
+        keep=("coaching", "summary"),
+    )
     return {
+        **kept,
         "rep": rep,
         "team": team,
         "band": team.listening_band if team else (50, 64),
         "filters": filters,
         "own": own,
         "conversations": conversations,
-        # Not cached: a note's "New" changes when the rep reads it, which no stamp follows.
+        # Not cached: a note shows its author's name, which no stamp follows.
         "notes": CoachingNote.objects.filter(conversation__rep=rep, conversation__deleted_at=None)
         .select_related("author", "conversation__customer")
         .order_by("-created_at")[:5],
-        "fragments": fragments.rendered(
-            request,
-            "conversations/dashboard_rep.html",
-            ["figures", "details"],
-            fragments.rep_key(
-                request,
-                rep,
-                "dashboard",
-                str(week_zone(rep)),
-                timezone.localdate(timezone=week_zone(rep)),
-            ),
-            figures,
-        ),
+        "fragments": shown,
     }
 
 
@@ -282,7 +286,7 @@ def team_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
                 ["figures"],
                 team_key(request, team, members),
                 figures,
-            ),
+            )[0],
             "weekly_summary_on": WeeklySummaryChoice.objects.filter(user=request.user).exists(),
         },
     )
