@@ -378,6 +378,12 @@ def main() -> None:
     parser.add_argument(
         "--keep", metavar="NAME", help="build into database NAME once and reuse it after"
     )
+    parser.add_argument(
+        "--cache",
+        default="memory",
+        help="the server's CACHE_URL: memory (default), none (every page computed, as on "
+        "the first view after a write) or redis://...",
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="salesheart-bench-"))
@@ -390,6 +396,7 @@ def main() -> None:
         "ALLOWED_HOSTS": "127.0.0.1",
         "STATIC_ROOT": str(workdir / "static"),
         "LOG_LEVEL": "WARNING",
+        "CACHE_URL": args.cache,
     }
     name = args.keep or "sh_bench"
     if args.database == "postgres":
@@ -434,6 +441,7 @@ def main() -> None:
             ("conversation list", "/conversations/", rep_cookie),
         ]
         print(
+            f"cache: {args.cache}; "
             f"gunicorn: {args.workers} workers; load: {args.concurrency} connections, "
             f"{args.seconds:.0f} s per page, loopback; {os.cpu_count()} cores, "
             f"load average before: {os.getloadavg()[0]:.1f}"

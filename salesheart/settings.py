@@ -175,8 +175,10 @@ elif CACHE_URL in {"", "memory"}:
             "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 2000)},
         }
     }
+elif CACHE_URL == "none":  # every page computed on every request (to measure, to debug)
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 else:
-    raise ImproperlyConfigured(f"CACHE_URL must be memory or redis://..., not {CACHE_URL!r}")
+    raise ImproperlyConfigured(f"CACHE_URL must be memory, none or redis://..., not {CACHE_URL!r}")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "salesheart.User"

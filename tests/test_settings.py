@@ -92,3 +92,24 @@ def test_sqlite_gets_the_same_options_however_it_is_chosen(tmp_path, chosen_by):
     # WAL, secure_delete on, a 20 s busy timeout, synchronous NORMAL (1), IMMEDIATE.
     assert result.stdout.split() == ["wal", "1", "20000", "1", "IMMEDIATE"]
     assert database.exists()
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "backend"),
+    [
+        ("", "LocMemCache"),
+        ("memory", "LocMemCache"),
+        ("none", "DummyCache"),
+        ("redis://127.0.0.1:6379/1", "RedisCache"),
+    ],
+)
+def test_cache_url_chooses_where_the_dashboards_keep_their_figures(cache_url, backend):
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    result = manage("shell", "--verbosity=0", "-c", code, env={"CACHE_URL": cache_url})
+    assert result.stdout.strip().endswith(f".{backend}")
+
+
+def test_a_cache_url_of_nothing_known_stops_the_start():
+    result = manage("check", env={"CACHE_URL": "memcached://somewhere"})
+    assert result.returncode != 0
+    assert "CACHE_URL must be memory, none or redis://..." in result.stderr
