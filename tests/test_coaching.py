@@ -210,6 +210,15 @@ def test_the_drill_down_shows_the_flags_and_the_conversations_behind_them(
     assert practise(teammate, "listening") in section
 
 
+def test_the_drill_downs_practise_links_keep_the_period_computed_or_kept(client, manager, teammate):
+    logged_conversation(teammate, occurred_at=days_ago(2), split=(30, 40, 15, 15))
+    client.force_login(manager)
+
+    for _ in range(2):  # computed, then kept (conversations/fragments.py)
+        html = text(client.get(drill_down(teammate), {"period": "90"}))
+        assert f'href="{practise(teammate, "listening")}?period=90"' in html
+
+
 # From a flag to practice ----------------------------------------------------------------
 
 

@@ -222,7 +222,7 @@ def test_after_every_kind_of_write_the_cached_pages_are_what_a_recomputation_sho
     if write in PREPARE:
         PREPARE[write](rep, manager, history)
     before = pages()
-    with served_from_cache(6):  # the second time, all six fragments
+    with served_from_cache(8):  # the second time, all eight fragments
         assert pages() == before
 
     write(rep, manager, history)
@@ -274,7 +274,7 @@ def test_the_kept_fragments_hold_no_form_token_nonce_or_message(
     client.get(drill_down(rep), QUERY)
 
     kept = {key: html for key, html in kept.items() if not key.endswith(fragments.KEPT)}
-    assert len(kept) == 5  # two of each rep page, one of the team page
+    assert len(kept) == 7  # three of each rep page, one of the team page
     nonce = re.search(r'nonce="([^"]+)"', served).group(1)
     for html in kept.values():
         assert "csrfmiddlewaretoken" not in html
@@ -360,7 +360,7 @@ def test_days_later_the_period_moves_without_any_write(client, rep, history):
 def test_what_to_practise_next_reads_the_kept_flags(client, rep, history):
     client.force_login(rep)
     computed = text(client.get(DASHBOARD, QUERY))
-    with served_from_cache(2):
+    with served_from_cache(3):
         kept = text(client.get(DASHBOARD, QUERY))
 
     assert "Nothing assigned yet. The figure to work on first: pitch share 30 %" in computed

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
@@ -116,23 +116,22 @@ def rep_page(
     filters: DashboardFilterForm,
     *,
     own: bool,
-    conversations: Any,
-    more: Any = None,
+    more: Callable[[dict[str, Any]], dict[str, Any]],
 ) -> dict[str, Any]:
     """The context of a rep's dashboard: the figures' fragments from the cache (keyed by
-    the rep's stamp) or computed now, and what is drawn fresh on every request."""
+    the rep's stamp) or computed now, and what is drawn fresh on every request. `more`:
+    the page's own additions to the figures (its conversations), computed only with them."""
 
     def figures() -> dict[str, Any]:
         context = {**rep_figures(rep, filters, request.user), "filters": filters, "own": own}
-        if more:
-            context.update(more(context))
+        context.update(more(context))
         return context
 
     team = rep.team
     shown, kept = fragments.rendered(
         request,
         "conversations/dashboard_rep.html",
-        ["figures", "details"],
+        ["figures", "details", "recent"],
         fragments.rep_key(
             request,
             rep,
@@ -151,7 +150,6 @@ def rep_page(
         "band": team.listening_band if team else (50, 64),
         "filters": filters,
         "own": own,
-        "conversations": conversations,
         # Not cached: a note shows its author's name, which no stamp follows.
         "notes": CoachingNote.objects.filter(conversation__rep=rep, conversation__deleted_at=None)
         .select_related("author", "conversation__customer")
@@ -170,12 +168,12 @@ def rep_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         rep,
         DashboardFilterForm(request.GET or None),
         own=True,
-        conversations=visible.logged().select_related("customer")[:5],
-        # Measured but still drafts: the figures leave them out, so say which they are.
         more=lambda _: {
+            "conversations": visible.logged().select_related("customer")[:5],
+            # Measured but still drafts: the figures leave them out, so say which they are.
             "uncounted": visible.filter(figures_source__in=dashboards.MEASURED)
             .drafts()
-            .select_related("customer")[:5]
+            .select_related("customer")[:5],
         },
     )
     # "Reflections due" is drawn by the reflections app's own tag (reflections_due).
@@ -188,22 +186,21 @@ def rep_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 def rep_dashboard_for_manager(request: AuthenticatedHttpRequest, rep_id: int) -> HttpResponse:
     rep = get_managed_rep(request.user, rep_id)
     filters = DashboardFilterForm(request.GET or None)
-    conversations, _ = dashboards.chosen(
-        Conversation.objects.visible_to(request.user).filter(rep=rep), filters, week_zone(rep)
-    )
-    conversations = list(conversations.select_related("customer").order_by("-occurred_at")[:50])
-    context = rep_page(
-        request,
-        rep,
-        filters,
-        own=False,
-        conversations=conversations,
-        # The conversations behind each flag, from the list above (no query of its own).
-        more=lambda context: {
-            "evidence": coaching.evidence(context["coaching"], conversations, context["limits"])
-        },
-    )
-    context["query"] = request.GET.urlencode()
+
+    def in_period(context: dict[str, Any]) -> dict[str, Any]:
+        conversations, _ = dashboards.chosen(
+            Conversation.objects.visible_to(request.user).filter(rep=rep), filters, week_zone(rep)
+        )
+        conversations = list(conversations.select_related("customer").order_by("-occurred_at")[:50])
+        return {
+            "conversations": conversations,
+            # The conversations behind each flag, from the list above (no query of its own).
+            "evidence": coaching.evidence(context["coaching"], conversations, context["limits"]),
+            # The practise links keep the period the manager is looking at.
+            "query": request.GET.urlencode(),
+        }
+
+    context = rep_page(request, rep, filters, own=False, more=in_period)
     return render(request, "conversations/dashboard_rep.html", context)
 
 
