@@ -22,9 +22,9 @@ HTMX_RESULTS = {"HX-Request": "true", "HX-Target": "results"}
 
 # Session, user, managed teams, the rep's team (for the badges' band), the page's count and
 # rows, the drafts, the filter form's customers (choices, and the chosen one when filtering),
-# then the session saved on every request: the same at any number of conversations.
-# A filter by customer checks the customer is the rep's own: one query more.
-LIST_QUERIES = {False: 11, True: 12}
+# the same at any number of conversations (the session is not saved: renewed at most
+# hourly). A filter by customer checks the customer is the rep's own: one query more.
+LIST_QUERIES = {False: 8, True: 9}
 
 
 def local(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:

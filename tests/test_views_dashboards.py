@@ -31,24 +31,22 @@ MY_CSV = reverse("conversations:dashboard_export")
 # Session, user, the user's managed teams (role check), the rep's team, the figures (per
 # week, kind of call and source, with the estimate sums), the team's bands per kind of
 # call, coaching notes with authors and customers, recent conversations with customers,
-# measured drafts not counted yet, reflections due, then the session saved (savepoint,
-# update, release); then the exercises given from a flag (what to practise next) and
-# whether the weekly summary is on.
-REP_DASHBOARD_QUERIES = 15
+# measured drafts not counted yet, reflections due; then the exercises given from a flag
+# (what to practise next) and whether the weekly summary is on. No page here saves the
+# session: it is renewed at most hourly (salesheart/sessions.py).
+REP_DASHBOARD_QUERIES = 12
 # Session, user, managed team ids, the chosen team, its members, the figures per rep and
 # week (each rep's totals, the team's totals and its trend are added up from those), the
-# teams for the switcher, then the session saved (three), whether the weekly summary is
-# on. The team's bands are read only when a kind of call is chosen; the flags come from
-# the figures above, no query.
-TEAM_DASHBOARD_QUERIES = 11
+# teams for the switcher, whether the weekly summary is on. The team's bands are read
+# only when a kind of call is chosen; the flags come from the figures above, no query.
+TEAM_DASHBOARD_QUERIES = 8
 # Session, user, managed team ids, the rep within those teams, the figures, the team's
-# bands per kind of call, coaching notes, the conversations of the period, then the
-# session saved (three).
-DRILL_DOWN_QUERIES = 11
+# bands per kind of call, coaching notes, the conversations of the period.
+DRILL_DOWN_QUERIES = 8
 # Session, user, managed team ids (role check), the count and the page of logged
 # conversations (with new-note flags and customers), the rep's customers (the filter's
-# choices), the drafts, the user's team (badges), then the session saved (three).
-LIST_QUERIES = 11
+# choices), the drafts, the user's team (badges).
+LIST_QUERIES = 8
 LIST = reverse("conversations:list")
 
 

@@ -31,9 +31,9 @@ HTMX = {"HX-Request": "true"}
 SELLERS = ["Rita Osei", "Tom Reyes"]
 
 # Session, user, managed teams, conversation, transcript, a page of segments with their
-# count, then the session saved on every request (savepoint, update, release): the same
-# for a short call and a long one, on any page.
-TIMELINE_QUERIES = 9
+# count (the session is not saved: it is renewed at most hourly, salesheart/sessions.py):
+# the same for a short call and a long one, on any page.
+TIMELINE_QUERIES = 6
 
 
 def url(name: str, conversation: Conversation, *args: int) -> str:
