@@ -7,7 +7,12 @@ client with every middleware (upload the file, the speakers page, build the time
 the timeline page), their sum, and the size of the timeline page.
 
     .venv/bin/python benchmarks/transcript_import.py [--rounds N] [--profile STEP]
+    .venv/bin/python benchmarks/transcript_import.py --database postgres
     DATABASE_URL=postgres://... .venv/bin/python benchmarks/transcript_import.py
+
+--database postgres uses a throwaway database sh_bench_transcripts_<pid> on
+127.0.0.1:5432, dropped afterwards; DATABASE_URL names one of your own instead.
+--sort tottime orders a --profile by each function's own time.
 
 The goal (issue 15): the four pages together at most 5x the bare parse, and the
 timeline page under 250 KB. DEBUG is off for the pages, as in production, so neither
@@ -30,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 ROUNDS = 9
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 CUES = 1500
 REP_LINES = [
     "What does a typical month-end look like for your team?",
@@ -137,7 +143,7 @@ class Pages:
         )
         return times
 
-    def profile(self, name: str) -> None:
+    def profile(self, name: str, sort: str = "cumulative") -> None:
         """cProfile of one step (after a warm-up round), the costliest functions first."""
         self.timed_round()
         self.fresh_conversation()
@@ -149,14 +155,41 @@ class Pages:
                 profiler.disable()
                 break
             self.step(step)()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler).sort_stats(sort).print_stats(45)
+
+
+def postgres(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as db:
+        db.execute(sql)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default=None)
     parser.add_argument("--profile", choices=Pages.STEPS, help="profile one page instead")
+    parser.add_argument("--sort", default="cumulative", help="pstats order for --profile")
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     options = parser.parse_args()
+    if options.database == "postgres":
+        name = f"sh_bench_transcripts_{os.getpid()}"
+        postgres(f'CREATE DATABASE "{name}"')
+        os.environ["DATABASE_URL"] = f"{PG_SERVER}/{name}"
+        try:
+            run(options)
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+            postgres(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        return
+    if options.database == "sqlite":
+        os.environ.pop("DATABASE_URL", None)
+    run(options)
+
+
+def run(options: argparse.Namespace) -> None:
     workdir = tempfile.mkdtemp(prefix="salesheart-bench-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salesheart.settings")
     os.environ["SQLITE_PATH"] = str(Path(workdir) / "bench.sqlite3")
@@ -190,7 +223,7 @@ def main() -> None:
     client.force_login(rep)
     pages = Pages(client, rep, text)
     if options.profile:
-        pages.profile(options.profile)
+        pages.profile(options.profile, options.sort)
         return
     print(f"transcript: {CUES} cues, {len(text) / 1024:.0f} KiB, one hour, two speakers")
 

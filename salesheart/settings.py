@@ -85,7 +85,8 @@ MIDDLEWARE = [
     "salesheart.db_errors.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, also renewing the idle timeout of a session in use (salesheart/sessions.py).
+    "salesheart.sessions.SlidingSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -228,9 +229,17 @@ TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 
-# Idle sessions end after two weeks without a request; each request renews them.
+# Idle sessions end after two weeks without a request; requests renew them. Not by
+# saving the session on every request (SESSION_SAVE_EVERY_REQUEST: a database write,
+# on PostgreSQL a commit, on every page, the read-only ones too), but when its stored
+# end is more than SESSION_RENEW_INTERVAL behind a fresh one: an active person's
+# session is written about once an hour, and an idle one ends at most that much
+# earlier than SESSION_COOKIE_AGE after their last request (salesheart/sessions.py).
+SESSION_ENGINE = "salesheart.sessions"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 14 * 24 * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+# An hour, or a hundredth of a short age (an hour-long session renews every 36 seconds).
+SESSION_RENEW_INTERVAL = min(3600, SESSION_COOKIE_AGE // 100)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")

@@ -15,7 +15,7 @@ from salesheart.models import User
 from tests.factories import logged_conversation, make_customer, start_conversation
 
 # The detail page's exact count (test_views_conversation_detail.py asserts it at two sizes).
-DETAIL_QUERIES = 15
+DETAIL_QUERIES = 12
 
 NOTE = "Ask what the nine days cost them before the checklist."
 

@@ -21,9 +21,10 @@ LIST_URL = reverse("conversations:list")
 # Session, user, managed teams, the conversation with its customer and rep's team, its pain
 # points with what answers them, its talk segments and transcript (for the timeline), its
 # coaching notes with their authors,
-# proposals with what they answer, then the session saved on every request: the same at any
-# number of pain points and proposals; and the team's bands per kind of call.
-DETAIL_QUERIES = 15
+# proposals with what they answer: the same at any number of pain points and proposals;
+# and the team's bands per kind of call. The session is not saved: it is renewed at most
+# hourly (salesheart/sessions.py).
+DETAIL_QUERIES = 12
 
 
 def url(name: str, conversation: Conversation) -> str:

@@ -22,12 +22,12 @@ HTMX_RESULTS = {"HX-Request": "true", "HX-Target": "results"}
 
 # Session, user, managed teams, the rep's team (for the badges' band), the page's count and
 # rows, the drafts, the filter form's customers (choices, and the chosen one when filtering),
-# then the session saved on every request: the same at any number of conversations.
-# A filter by customer checks the customer is the rep's own: one query more. Then the rep's
-# stamp: the results are kept until it changes (conversations/fragments.py).
-LIST_QUERIES = {False: 12, True: 13}
+# the same at any number of conversations (the session is not saved: renewed at most
+# hourly). A filter by customer checks the customer is the rep's own: one query more. Then
+# the rep's stamp: the results are kept until it changes (conversations/fragments.py).
+LIST_QUERIES = {False: 9, True: 10}
 # Kept results: no count, no rows; the filter form still lists the rep's customers.
-LIST_CACHED_QUERIES = {False: 10, True: 11}
+LIST_CACHED_QUERIES = {False: 7, True: 8}
 
 
 def local(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:

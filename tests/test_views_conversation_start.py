@@ -15,9 +15,9 @@ from tests.helpers import as_input, start_data
 START_URL = reverse("conversations:start")
 PLAN_URL = reverse("conversations:plan")
 LIST_URL = reverse("conversations:list")
-# Session, user, managed teams, the rep's last write, the customers to choose from, then
-# the session saved (savepoint, update, release): the same at any number of customers.
-START_QUERIES = 8
+# Session, user, managed teams, the rep's last write, the customers to choose from (the
+# session is not saved: renewed at most hourly): the same at any number of customers.
+START_QUERIES = 5
 
 FUTURE = "That is in the future"
 BOTH = "Pick an existing customer or type a new one, not both."

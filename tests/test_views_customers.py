@@ -16,13 +16,12 @@ LIST_URL = reverse("conversations:customers")
 CREATE_URL = reverse("conversations:customer_create")
 HTMX_RESULTS = {"HX-Request": "true", "HX-Target": "customer-results"}
 
-# Session, user, managed teams, the page's count and its rows, then the session saved on
-# every request (savepoint, update, release): the same at any number of customers.
-LIST_QUERIES = 8
+# Session, user, managed teams, the page's count and its rows (the session is not saved:
+# renewed at most hourly): the same at any number of customers.
+LIST_QUERIES = 5
 # The customer page: session, user, managed teams, the customer, its conversations, the
-# rep's team (for the badges' band), then the session saved (savepoint, update, release):
-# the same at any number of conversations.
-DETAIL_QUERIES = 9
+# rep's team (for the badges' band): the same at any number of conversations.
+DETAIL_QUERIES = 6
 
 
 def detail_url(customer: Customer) -> str:
