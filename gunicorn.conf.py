@@ -62,17 +62,24 @@ def handover_directory(master_pid: int, tmp_dir: str | None) -> Path:
 def on_starting(server) -> None:  # noqa: ANN001 (gunicorn's Arbiter)
     directory = handover_directory(server.pid, server.cfg.worker_tmp_dir)
     shutil.rmtree(directory, ignore_errors=True)  # a dead master's, with our pid
-    directory.mkdir(parents=True)
-    if os.getuid() == 0 and (server.cfg.uid, server.cfg.gid) != (0, 0):
-        os.chown(directory, server.cfg.uid, server.cfg.gid)  # workers write in it
+    try:
+        directory.mkdir(parents=True)
+        if os.getuid() == 0 and (server.cfg.uid, server.cfg.gid) != (0, 0):
+            os.chown(directory, server.cfg.uid, server.cfg.gid)  # workers write in it
+    except OSError:
+        # Without it a reload works as gunicorn's own: old workers stop at once.
+        server.log.warning("no reload hand-over directory %s", directory, exc_info=True)
 
 
 def on_reload(server) -> None:  # noqa: ANN001 (gunicorn's Arbiter)
     # Called before the new workers are forked: they get the next ages.
     directory = handover_directory(server.pid, server.cfg.worker_tmp_dir)
     written = directory / "reload.tmp"
-    written.write_text(f"{server.worker_age} {server.cfg.workers}")
-    written.replace(directory / "reload")
+    try:
+        written.write_text(f"{server.worker_age} {server.cfg.workers}")
+        written.replace(directory / "reload")
+    except OSError:
+        server.log.warning("reloading without a hand-over: %s", directory, exc_info=True)
 
 
 def on_exit(server) -> None:  # noqa: ANN001 (gunicorn's Arbiter)
