@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from conversations.models import Recording
 from conversations.recordings.errors import RecordingError
-from conversations.recordings.pipeline import measure
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +101,11 @@ def measure_recording(recording_id: int) -> None:
             with storage.open(entry["path"], "rb") as source, open(target, "wb") as copy:
                 shutil.copyfileobj(source, copy)
             local.append((entry["name"], target))
+        # Imported here, not with this module: it brings numpy and PyAV, which only the
+        # task worker needs, and every web worker imports this module (apps.py, views),
+        # at a third of a second each start, more on a busy machine.
+        from conversations.recordings.pipeline import measure
+
         result = measure(
             local,
             max_seconds=settings.RECORDING_MAX_SECONDS,

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from .decode import RATE, decode
-from .errors import RecordingError
+from .errors import MONO_MESSAGE, RecordingError
 from .layout import is_mono_in_disguise
 from .voice import SILENT_DBFS, Span, frame_levels, speech_spans
 
@@ -17,15 +17,6 @@ STEREO = "stereo"
 TRACKS = "tracks"
 # Less talk than this on a side means that side was not recorded (or muted throughout).
 MIN_SIDE_SECONDS = 3.0
-
-MONO_MESSAGE = (
-    "This recording has everyone on one channel (mono), so we cannot tell reliably who "
-    "spoke when. Nothing was kept. To measure a call, record it with one side per channel "
-    "or one file per person: dialers and call recorders usually call this “dual-channel” "
-    "or “stereo” recording; Zoom has “Record a separate audio file for each participant” "
-    "under Settings → Recording; Riverside, SquadCast and OBS can save one track per "
-    "person. Or import the call's transcript, or run the live tracker next time."
-)
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,7 @@ from conversations import services
 from conversations.access import get_conversation_for_user, get_recording
 from conversations.models import Recording
 from conversations.recording_forms import RecordingUploadForm, SideForm
-from conversations.recordings.analyse import MONO_MESSAGE
-from conversations.recordings.errors import RecordingError
+from conversations.recordings.errors import MONO_MESSAGE, RecordingError
 from conversations.tasks import recording_check_stale
 from conversations.transcripts import TranscriptError
 from salesheart.http import AuthenticatedHttpRequest
