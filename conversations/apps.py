@@ -31,3 +31,4 @@ class ConversationsConfig(AppConfig):
             for signal in (post_save, post_delete):
                 signal.connect(receiver, sender=model, dispatch_uid=f"stamp_{model.__name__}")
         post_delete.connect(fragments.person_erased, sender=User, dispatch_uid="stamp_erased")
+        post_save.connect(fragments.person_renamed, sender=User, dispatch_uid="stamp_renamed")

@@ -1,8 +1,8 @@
 """Dashboard fragments, rendered once and served again until what they show changes.
 
 A dashboard's figures cost several times the page around them to compute and render,
-and they change only when a rep's conversations, customers, coaching notes or team's
-bands do. Every
+and they change only when a rep's conversations, customers, coaching notes, team's bands
+or assignments (reflections/stamps.py), or a name they show, do. Every
 such write gives the rep a new random stamp in the same transaction as the write
 (signals on save and delete; the bulk writes call `touch` themselves). A fragment's
 cache key holds the stamps of every rep it shows and everything else it reads: the
@@ -31,7 +31,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from conversations.models import Conversation, FiguresStamp
+from conversations.models import CoachingNote, Conversation, FiguresStamp
 
 if TYPE_CHECKING:
     from salesheart.models import User
@@ -107,29 +107,19 @@ def rendered(
     names: list[str],
     key: str | None,
     context: Callable[[], dict[str, Any]],
-    keep: tuple[str, ...] = (),
-) -> tuple[dict[str, SafeString], dict[str, Any]]:
+) -> dict[str, SafeString]:
     """The partials `names` of `template`, from the cache under `key` or rendered from
-    `context()` (called only then) and kept; with them the context's values named in
-    `keep`, which the page around them reads too. No key (a rep without a stamp): all
-    computed now."""
-    keys = {name: f"{key}:{name}" for name in [*names, KEPT]}
+    `context()` (called only then) and kept. No key (a rep without a stamp): rendered."""
+    keys = {name: f"{key}:{name}" for name in names}
     if key is not None:
         found = cache.get_many(list(keys.values()))
         if len(found) == len(keys):
-            return {name: mark_safe(found[keys[name]]) for name in names}, found[keys[KEPT]]
+            return {name: mark_safe(found[keys[name]]) for name in names}
     values = context()
     parts = {name: render_to_string(f"{template}#{name}", values, request) for name in names}
-    kept = {name: values[name] for name in keep}
     if key is not None:
-        cache.set_many(
-            {keys[name]: value for name, value in [*parts.items(), (KEPT, kept)]}, TIMEOUT
-        )
-    return {name: mark_safe(html) for name, html in parts.items()}, kept
-
-
-# The values kept beside a request's fragments.
-KEPT = "_kept"
+        cache.set_many({keys[name]: html for name, html in parts.items()}, TIMEOUT)
+    return {name: mark_safe(html) for name, html in parts.items()}
 
 
 # What gives a rep a new stamp -----------------------------------------------------------
@@ -147,6 +137,23 @@ def band_changed(sender: type, instance: Any, **kwargs: Any) -> None:
     from salesheart.models import User
 
     touch(User.objects.filter(team_id=instance.team_id).values_list("pk", flat=True))
+
+
+def person_renamed(sender: type, instance: Any, **kwargs: Any) -> None:
+    """A name is shown on other people's pages: the person's own, their team's (as its
+    manager) and those of the reps whose conversations carry their coaching notes."""
+    if kwargs.get("created") or set(kwargs.get("update_fields") or ()) == {"last_login"}:
+        return
+    from salesheart.models import User
+
+    notes = CoachingNote.objects.filter(author=instance)
+    touch(
+        [
+            instance.pk,
+            *User.objects.filter(team__managers=instance).values_list("pk", flat=True),
+            *notes.values_list("conversation__rep_id", flat=True),
+        ]
+    )
 
 
 def person_erased(sender: type, instance: Any, **kwargs: Any) -> None:

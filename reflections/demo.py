@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 from django.db import transaction
 from django.utils import timezone
 
+from conversations.fragments import touch
 from reflections import services
 from reflections.library import install_starter_library
 from reflections.models import Assignment, Exercise, State
@@ -123,6 +124,7 @@ def build_demo(
         for assignment in late:
             _reach(assignment, State.DRAFT, trainer)
             Assignment.objects.filter(pk=assignment.pk).update(due_on=today - timedelta(days=3))
+            touch([assignment.rep_id])  # an update sends no signal; the dashboard shows it
         made.extend(late)
         practiser = reps[-1]
         made.extend(

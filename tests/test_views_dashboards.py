@@ -35,10 +35,10 @@ MY_CSV = reverse("conversations:dashboard_export")
 # kind of call, coaching notes with authors and customers, recent conversations with
 # customers, measured drafts not counted yet, reflections due; then the exercises given
 # from a flag (what to practise next) and whether the weekly summary is on. Kept: not the
-# figures, bands, recent conversations nor drafts. No page here saves the session: it is
-# renewed at most hourly (salesheart/sessions.py).
+# figures, bands, notes, recent conversations, drafts, reflections due nor exercises. No
+# page here saves the session: it is renewed at most hourly (salesheart/sessions.py).
 REP_DASHBOARD_QUERIES = 13
-REP_DASHBOARD_CACHED_QUERIES = 9
+REP_DASHBOARD_CACHED_QUERIES = 6
 # Session, user, managed team ids, the chosen team, its members with their stamps, the
 # figures per rep and week (each rep's totals, the team's totals and its trend are added up
 # from those), the teams for the switcher, whether the weekly summary is on. The team's
@@ -48,9 +48,9 @@ TEAM_DASHBOARD_QUERIES = 8
 TEAM_DASHBOARD_CACHED_QUERIES = 7
 # Session, user, managed team ids, the rep within those teams, the rep's team, the stamp,
 # the figures, the team's bands per kind of call, coaching notes, the conversations of the
-# period. Kept: not the figures, bands nor conversations.
+# period. Kept: not the figures, bands, notes nor conversations.
 DRILL_DOWN_QUERIES = 9
-DRILL_DOWN_CACHED_QUERIES = 6
+DRILL_DOWN_CACHED_QUERIES = 5
 # Session, user, managed team ids (role check), the stamp, the count and the page of logged
 # conversations (with new-note flags and customers), the rep's customers (the filter's
 # choices), the drafts, the user's team (badges). Kept: not the count nor the page.

@@ -56,7 +56,7 @@ def conversation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         }
 
     # The results are kept until the rep's stamp changes (conversations/fragments.py).
-    shown, _ = fragments.rendered(
+    shown = fragments.rendered(
         request,
         "conversations/list.html",
         ["results"],

@@ -124,11 +124,16 @@ def rep_page(
 
     def figures() -> dict[str, Any]:
         context = {**rep_figures(rep, filters, request.user), "filters": filters, "own": own}
+        context["notes"] = (
+            CoachingNote.objects.filter(conversation__rep=rep, conversation__deleted_at=None)
+            .select_related("author", "conversation__customer")
+            .order_by("-created_at")[:5]
+        )
         context.update(more(context))
         return context
 
     team = rep.team
-    shown, kept = fragments.rendered(
+    shown = fragments.rendered(
         request,
         "conversations/dashboard_rep.html",
         ["figures", "details", "recent"],
@@ -140,20 +145,13 @@ def rep_page(
             timezone.localdate(timezone=week_zone(rep)),
         ),
         figures,
-        # "What to practise next" (reflections' tag, not cached) reads the flags.
-        keep=("coaching", "summary"),
     )
     return {
-        **kept,
         "rep": rep,
         "team": team,
         "band": team.listening_band if team else (50, 64),
         "filters": filters,
         "own": own,
-        # Not cached: a note shows its author's name, which no stamp follows.
-        "notes": CoachingNote.objects.filter(conversation__rep=rep, conversation__deleted_at=None)
-        .select_related("author", "conversation__customer")
-        .order_by("-created_at")[:5],
         "fragments": shown,
     }
 
@@ -283,7 +281,7 @@ def team_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
                 ["figures"],
                 team_key(request, team, members),
                 figures,
-            )[0],
+            ),
             "weekly_summary_on": WeeklySummaryChoice.objects.filter(user=request.user).exists(),
         },
     )
