@@ -271,7 +271,7 @@ def test_after_every_kind_of_write_the_cached_pages_are_what_a_recomputation_sho
     if write in PREPARE:
         PREPARE[write](rep, manager, history)
     before = pages()
-    with served_from_cache(8):  # the second time, all eight fragments
+    with served_from_cache(9):  # the second time, all nine fragments
         assert pages() == before
 
     write(rep, manager, history)

@@ -55,18 +55,17 @@ def conversation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "query_string": query_without_page.urlencode(),
         }
 
-    # The results are kept until the rep's stamp changes (conversations/fragments.py).
+    # The filters and results are kept until the rep's stamp changes (conversations/fragments.py).
     shown = fragments.rendered(
         request,
         "conversations/list.html",
-        ["results"],
+        ["filters", "results"],
         fragments.rep_key(request, request.user, "list"),
         results,
     )
     if request.htmx and request.htmx.target == "results":
         return HttpResponse(shown["results"])
     context = {
-        "filters": filters,
         "fragments": shown,
         "drafts": mine.drafts().select_related("customer").order_by("occurred_at"),
         "now": timezone.now(),
