@@ -327,19 +327,6 @@ def manage(env: dict[str, str], *args: str) -> None:
 # Gunicorn -----------------------------------------------------------------------
 
 
-def worker_pids(master: int) -> set[int]:
-    """Living children of the gunicorn master (a killed, unreaped worker is a zombie)."""
-    pids = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            state, parent = stat.read_text().rpartition(")")[2].split()[:2]
-        except (OSError, ValueError):
-            continue
-        if int(parent) == master and state != "Z":
-            pids.add(int(stat.parent.name))
-    return pids
-
-
 def client_connections(pid: int, port: int) -> int:
     """Established connections to `port` that process `pid` holds (its clients)."""
     established = set()
@@ -600,6 +587,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the logs and the SQLite file")
     args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from tests.processes import worker_pids
+
     rng = random.Random(args.seed)
     # A signal ends the run through the same clean-up as an error.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.helpers import DROPPED, PRODUCTION, ROOT, fetch, free_port
+from tests.processes import worker_pids
 
 
 @pytest.fixture
@@ -101,19 +102,6 @@ def test_instances_on_one_host_never_share_a_control_socket(monkeypatch):
 
 
 # Reload (SIGHUP) ------------------------------------------------------------------------
-
-
-def worker_pids(master: int) -> set[int]:
-    """Living children of the gunicorn master."""
-    pids = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            state, parent = stat.read_text().rpartition(")")[2].split()[:2]
-        except (OSError, ValueError):
-            continue
-        if int(parent) == master and state != "Z":
-            pids.add(int(stat.parent.name))
-    return pids
 
 
 def wait_until(condition, timeout: float = 60) -> bool:
