@@ -66,6 +66,7 @@ def conversation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "results":
         return HttpResponse(shown["results"])
     context = {
+        "filters": filters,
         "fragments": shown,
         "drafts": mine.drafts().select_related("customer").order_by("occurred_at"),
         "now": timezone.now(),
