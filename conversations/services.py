@@ -253,13 +253,15 @@ def conversation_draft_discard(*, conversation: Conversation) -> None:
 
 
 @transaction.atomic
-def coaching_notes_seen(*, note_ids: Iterable[int]) -> None:
-    """The rep has read these notes: the list and the dashboard stop calling them new."""
-    notes = CoachingNote.objects.filter(pk__in=list(note_ids), seen_at=None)
-    reps = list(notes.values_list("conversation__rep_id", flat=True))
+def coaching_notes_seen(*, conversation: Conversation, note_ids: Iterable[int]) -> None:
+    """The rep has read these notes of the conversation: the list and the dashboard stop
+    calling them new."""
+    notes = CoachingNote.objects.filter(
+        conversation=conversation, pk__in=list(note_ids), seen_at=None
+    )
     if notes.update(seen_at=timezone.now()):
-        # An update sends no signal; the lists' "New coaching note" badges are cached.
-        fragments.touch(reps)
+        # An update sends no signal; the lists' "New coaching note" badges are kept.
+        fragments.touch([conversation.rep_id])
 
 
 @transaction.atomic

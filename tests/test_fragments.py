@@ -175,7 +175,9 @@ def coaching_note(rep, manager, history):
 
 
 def note_read(rep, manager, history):
-    services.coaching_notes_seen(note_ids=CoachingNote.objects.values_list("pk", flat=True))
+    services.coaching_notes_seen(
+        conversation=history[1], note_ids=CoachingNote.objects.values_list("pk", flat=True)
+    )
 
 
 def exercise_given(rep, manager, history):

@@ -135,7 +135,7 @@ def detail_page(
         # The rep has read them now: marked once, so the list stops flagging them.
         new_note_ids = {note.pk for note in notes if note.seen_at is None}
         if new_note_ids:
-            services.coaching_notes_seen(note_ids=new_note_ids)
+            services.coaching_notes_seen(conversation=conversation, note_ids=new_note_ids)
     return render(
         request,
         "conversations/detail.html",
