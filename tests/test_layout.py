@@ -83,3 +83,16 @@ def test_every_page_title_is_words_only():
     }
     assert titles
     assert {name: block for name, block in titles.items() if "<" in block or "\n" in block} == {}
+
+
+def test_no_template_comment_spans_lines():
+    # Django's {# #} ends on its own line; one that goes on to the next is shown on the page
+    # as text (it happened once on the conversation list). Longer words: {% comment %}.
+    templates = Path(settings.BASE_DIR) / "templates"
+    opened = {
+        str(path.relative_to(templates)): number
+        for path in templates.rglob("*.html")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if line.count("{#") > line.count("#}")
+    }
+    assert opened == {}
