@@ -41,12 +41,11 @@ TIMEOUT = 24 * 3600
 
 
 def _code_version() -> str:
-    """The code and templates that draw the fragments: a deploy is a new key (a shared
-    cache outlives the processes that filled it)."""
+    """The code and templates that draw the fragments (reflections' tags among them): a
+    deploy is a new key, as a shared cache outlives the processes that filled it."""
     digest = hashlib.sha256()
-    roots = [Path(__file__).parent, Path(settings.BASE_DIR) / "templates" / "conversations"]
-    for root in roots:
-        for path in sorted(root.rglob("*")):
+    for folder in ("conversations", "reflections", "salesheart", "templates"):
+        for path in sorted((Path(settings.BASE_DIR) / folder).rglob("*")):
             if path.suffix in {".py", ".html"}:
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
