@@ -14,6 +14,8 @@ load average is printed with them.
 
     .venv/bin/python benchmarks/dashboards.py                      # SQLite
     .venv/bin/python benchmarks/dashboards.py --database postgres  # PostgreSQL
+    # every page computed, as on the first view after a write (no kept fragments):
+    .venv/bin/python benchmarks/dashboards.py --cache none
     # 2,000 reps / 2,000,000 conversations, built once into a kept database:
     .venv/bin/python benchmarks/dashboards.py --database postgres --teams 200 \
         --conversations 2000000 --keep sh_bench_big
