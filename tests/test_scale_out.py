@@ -98,9 +98,12 @@ def two_instances(tmp_path: Path) -> Iterator[tuple[str, str]]:
         LOG_LEVEL="WARNING",
     )
     with contextlib.ExitStack() as stack:
-        if url := os.environ.get("DATABASE_URL"):
+        url = os.environ.get("DATABASE_URL", "")
+        if url.startswith(("postgres://", "postgresql://")):
             env["DATABASE_URL"] = stack.enter_context(postgres_database(url))
         else:
+            # SQLite, however it was chosen (no DATABASE_URL, or sqlite:///path).
+            env.pop("DATABASE_URL", None)
             env["SQLITE_PATH"] = str(tmp_path / "shared.sqlite3")
         for command in (
             ["migrate", "--noinput", "-v0"],
