@@ -336,6 +336,22 @@ def text(response) -> str:
     return response.content.decode()
 
 
+# What is new on every request: form tokens, the CSP nonce, the server's clock.
+PER_REQUEST = [
+    r'name="csrfmiddlewaretoken" value="[^"]+"',
+    r'"X-CSRFToken": "[^"]+"',
+    r'data-server-now="[^"]+"',
+    r'nonce="[^"]+"',
+]
+
+
+def without_tokens(html: str) -> str:
+    """A page as a person sees it, without what is new on every request."""
+    for pattern in PER_REQUEST:
+        html = re.sub(pattern, "", html)
+    return html
+
+
 def tracked(rep: User, occurred_at: datetime, segments: list[dict], **fields) -> Conversation:
     conversation = start_conversation(rep, occurred_at=occurred_at, **fields)
     conversation = services.tracking_save(
