@@ -138,10 +138,16 @@ def band_changed(sender: type, instance: Any, **kwargs: Any) -> None:
     touch(User.objects.filter(team_id=instance.team_id).values_list("pk", flat=True))
 
 
+def is_rename(saved: dict[str, Any]) -> bool:
+    """A person's post_save that may have changed their name: not their creation, and not
+    the last-login stamp written at every sign-in."""
+    return not saved.get("created") and set(saved.get("update_fields") or ()) != {"last_login"}
+
+
 def person_renamed(sender: type, instance: Any, **kwargs: Any) -> None:
     """A name is shown on other people's pages: the person's own, their team's (as its
     manager) and those of the reps whose conversations carry their coaching notes."""
-    if kwargs.get("created") or set(kwargs.get("update_fields") or ()) == {"last_login"}:
+    if not is_rename(kwargs):
         return
     from salesheart.models import User
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.fragments import touch
+from conversations.fragments import is_rename, touch
 from reflections.models import Assignment
 
 
@@ -25,9 +25,5 @@ def exercise_changed(sender: type, instance: Any, **kwargs: Any) -> None:
 
 def person_renamed(sender: type, instance: Any, **kwargs: Any) -> None:
     """The reps whose dashboards name this person as the one who gave an exercise."""
-    if not kwargs.get("created") and not last_login_only(kwargs):
+    if is_rename(kwargs):
         touch(Assignment.objects.filter(assigned_by=instance).values_list("rep_id", flat=True))
-
-
-def last_login_only(kwargs: dict[str, Any]) -> bool:
-    return set(kwargs.get("update_fields") or ()) == {"last_login"}
