@@ -84,6 +84,11 @@ def key_of(request: HttpRequest, *parts: Any) -> str:
     return "fragments:" + hashlib.sha256(words.encode()).hexdigest()
 
 
+def row_of(instance: Any) -> list[Any]:
+    """Every stored value of a row, for a key that must change whenever the row does."""
+    return [getattr(instance, field.attname) for field in instance._meta.concrete_fields]
+
+
 def rep_key(request: HttpRequest, rep: User, *parts: Any) -> str | None:
     """The key of a fragment of this rep's, as this request shows it; None while the rep
     has no stamp. The rep's own row and their team's are part of it (names, bands)."""
@@ -95,7 +100,7 @@ def rep_key(request: HttpRequest, rep: User, *parts: Any) -> str | None:
         request,
         stamp,
         (rep.pk, rep.first_name, rep.last_name, rep.username, rep.team_id, rep.time_zone),
-        [getattr(team, field.attname) for field in team._meta.concrete_fields] if team else None,
+        row_of(team) if team else None,
         *parts,
     )
 

@@ -209,7 +209,7 @@ def team_key(request: AuthenticatedHttpRequest, team: Team, members: list[User])
     return fragments.key_of(
         request,
         "team",
-        [getattr(team, field.attname) for field in team._meta.concrete_fields],
+        fragments.row_of(team),
         [
             (m.pk, m.first_name, m.last_name, m.username, m.time_zone, m.figures_stamp)
             for m in members
