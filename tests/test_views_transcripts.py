@@ -712,6 +712,20 @@ def test_after_the_text_is_gone_the_speakers_come_from_the_timeline(signed_in, c
     assert "The transcript text was deleted; import the file again." in response.content.decode()
 
 
+def test_an_upload_kept_before_its_reading_was_kept_is_read_from_its_text(
+    signed_in, conversation
+):
+    # Uploads from before migration 0016 have their text and no `parsed`: the speakers step
+    # reads the text (not deferred away) and builds the same timeline.
+    waiting = imported(conversation)
+    Transcript.objects.filter(pk=waiting.pk).update(parsed=None)
+    html = signed_in.get(url("transcript_speakers", conversation)).content.decode()
+    assert "Rita Osei" in html and "Build the timeline" in html
+    response = signed_in.post(url("transcript_speakers", conversation), {"rep_speakers": SELLERS})
+    assert response.url == url("transcript_timeline", conversation)
+    assert line(conversation, "Our platform").kind == "pitch"
+
+
 def test_the_text_cannot_be_deleted_before_the_timeline_is_built(signed_in, conversation):
     imported(conversation)
     response = signed_in.post(url("transcript_delete_raw", conversation))

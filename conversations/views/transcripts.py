@@ -43,17 +43,16 @@ def _url(name: str, conversation: Conversation, anchor: str = "") -> str:
 def _transcript_of(conversation: Conversation, *, with_text: bool = False) -> Transcript | None:
     """The transcript in use: the one the timeline was built from."""
     transcripts = Transcript.objects.filter(conversation=conversation)
-    if not with_text:
-        # Up to 2 MB, twice (as uploaded and as read), that only the speakers step reads.
-        transcripts = transcripts.defer("raw_text", "parsed")
+    # Up to 2 MB as uploaded, and as much again as read: only the speakers step reads the
+    # text, and as read (`parsed`); the upload itself only for a transcript kept without it.
+    transcripts = transcripts.defer("raw_text", *(() if with_text else ("parsed",)))
     return transcripts.first()
 
 
 def _pending_of(conversation: Conversation, *, with_text: bool = False) -> Transcript | None:
     """An upload waiting for the rep to say who sells; it replaces nothing until then."""
     transcripts = Transcript.objects.filter(pending_for=conversation)
-    if not with_text:
-        transcripts = transcripts.defer("raw_text", "parsed")
+    transcripts = transcripts.defer("raw_text", *(() if with_text else ("parsed",)))
     return transcripts.first()
 
 
@@ -130,7 +129,7 @@ def _summaries(transcript: Transcript) -> tuple[list[SpeakerSummary], int]:
     and how many lines before the first speaker were left out."""
     carried: dict[str, int] = {}
     skipped = 0
-    if transcript.raw_text:
+    if transcript.has_text:
         try:
             parsed = transcript.read()
         except TranscriptError:
