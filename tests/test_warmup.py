@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -36,6 +37,16 @@ def test_warm_up_compiles_our_templates_and_the_url_patterns():
     assert set(compiled) <= cached_templates()
     assert "django/forms/widgets/textarea.html" in cached_templates()
     assert get_resolver()._populated
+
+
+def test_warm_up_leaves_what_it_loaded_out_of_the_garbage_collectors_rounds():
+    gc.unfreeze()
+    try:
+        warm_up()
+        # Django, the URL patterns and the compiled templates: far more than a handful.
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
 
 
 def test_a_web_worker_loads_no_audio_library():
