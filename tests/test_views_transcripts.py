@@ -712,9 +712,7 @@ def test_after_the_text_is_gone_the_speakers_come_from_the_timeline(signed_in, c
     assert "The transcript text was deleted; import the file again." in response.content.decode()
 
 
-def test_an_upload_kept_before_its_reading_was_kept_is_read_from_its_text(
-    signed_in, conversation
-):
+def test_an_upload_kept_before_its_reading_was_kept_is_read_from_its_text(signed_in, conversation):
     # Uploads from before migration 0016 have their text and no `parsed`: the speakers step
     # reads the text (not deferred away) and builds the same timeline.
     waiting = imported(conversation)
