@@ -54,9 +54,20 @@ def _code_version() -> str:
 CODE_VERSION = _code_version()
 
 
-def touch(rep_ids: Iterable[int | None]) -> None:
-    """Give these reps new stamps, inside the caller's transaction (one statement)."""
-    stamps = [FiguresStamp(rep_id=pk, token=secrets.token_hex(8)) for pk in set(rep_ids) if pk]
+def touch(rep_ids: Iterable[int | None], signal: dict[str, Any] | None = None) -> None:
+    """Give these reps new stamps, inside the caller's transaction (one statement).
+
+    A receiver passes its signal's arguments: a row deleted because its person is erased
+    (User.delete) touches no stamp of that person's, which goes with them (person_erased);
+    otherwise erasing a rep would write their stamp once for each of their rows."""
+    origin = (signal or {}).get("origin")
+    meta = getattr(origin, "_meta", None)
+    erased = origin.pk if meta is not None and meta.label == settings.AUTH_USER_MODEL else None
+    stamps = [
+        FiguresStamp(rep_id=pk, token=secrets.token_hex(8))
+        for pk in set(rep_ids)
+        if pk and pk != erased
+    ]
     if stamps:
         FiguresStamp.objects.bulk_create(
             stamps, update_conflicts=True, unique_fields=["rep_id"], update_fields=["token"]
@@ -130,11 +141,12 @@ def rendered(
 
 
 def conversation_or_customer_changed(sender: type, instance: Any, **kwargs: Any) -> None:
-    touch([instance.rep_id])
+    touch([instance.rep_id], kwargs)
 
 
 def note_changed(sender: type, instance: Any, **kwargs: Any) -> None:
-    touch(Conversation.objects.filter(pk=instance.conversation_id).values_list("rep_id", flat=True))
+    conversation = Conversation.objects.filter(pk=instance.conversation_id)
+    touch(conversation.values_list("rep_id", flat=True), kwargs)
 
 
 def band_changed(sender: type, instance: Any, **kwargs: Any) -> None:

@@ -12,11 +12,12 @@ from reflections.models import Assignment
 
 
 def assignment_changed(sender: type, instance: Any, **kwargs: Any) -> None:
-    touch([instance.rep_id])
+    touch([instance.rep_id], kwargs)
 
 
 def reflection_changed(sender: type, instance: Any, **kwargs: Any) -> None:
-    touch(Assignment.objects.filter(pk=instance.assignment_id).values_list("rep_id", flat=True))
+    assignment = Assignment.objects.filter(pk=instance.assignment_id)
+    touch(assignment.values_list("rep_id", flat=True), kwargs)
 
 
 def exercise_changed(sender: type, instance: Any, **kwargs: Any) -> None:

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -119,6 +121,12 @@ def restored(rep, manager, history):
 def erased_in_bulk(rep, manager, history):
     # The admin's "delete selected": a queryset delete, one signal per row.
     Conversation.objects.filter(pk__in=[history[0].pk, history[1].pk]).delete()
+
+
+def teammate_erased(rep, manager, history):
+    # Erasing a person (the admin's delete page): their rows touch no stamp of theirs,
+    # which goes with them, and the team page still drops them.
+    Conversation.objects.exclude(rep=rep).get().rep.delete()
 
 
 def tracked_call(rep, manager, history):
@@ -228,6 +236,7 @@ WRITES = [
     deleted,
     restored,
     erased_in_bulk,
+    teammate_erased,
     tracked_call,
     retagged_line,
     renamed_customer,
@@ -277,6 +286,28 @@ def test_after_every_kind_of_write_the_cached_pages_are_what_a_recomputation_sho
     assert served == recomputed
     # Each write changes at least one of the pages, so the comparison above means something.
     assert served != before
+
+
+@pytest.mark.parametrize("conversations", [1, 5])
+def test_erasing_a_rep_writes_no_stamp_for_each_of_their_rows(rep, conversations):
+    customer = make_customer(rep)
+    for _ in range(conversations):
+        add_pain_point(logged_conversation(rep, customer), "Month-end takes nine days.")
+    reflection_services.exercise_assign(
+        exercise=make_exercise(),
+        trainer=make_user("tess", first_name="Tess", is_trainer=True),
+        due_on=timezone.localdate(),
+        reps=[rep],
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        rep.delete()
+
+    stamp_writes = [
+        q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "conversations_figuresstamp"')
+    ]
+    assert stamp_writes == []
+    assert not FiguresStamp.objects.filter(rep_id=rep.pk).exists()
 
 
 def test_a_rep_whose_rows_were_written_without_a_stamp_is_computed_every_time(client, rep, history):
