@@ -3,8 +3,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from django.db import connection
+
 from conversations.dashboards import Summary, total
-from conversations.models import Conversation, week_of
+from conversations.models import Conversation, TalkSegment, week_of
 from tests.factories import start_conversation
 
 LONDON = ZoneInfo("Europe/London")
@@ -37,3 +39,18 @@ def test_summaries_add_up_to_the_pooled_figures():
     assert both.pain_points == 1.5
     assert both.questions == 8
     assert total([]).listening_ratio is None
+
+
+def test_timeline_lines_carry_one_index_besides_their_key_and_the_marked_ones(db):
+    # Each of an hour's 1,500 lines is written into every index of the table: the
+    # (conversation, start) index serves lookups by conversation, and only the few lines
+    # marked as pain points are indexed by it (migration 0018, on either database).
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, TalkSegment._meta.db_table)
+    indexes = {
+        name: tuple(found[name]["columns"])
+        for name in found
+        if found[name]["index"] and not found[name]["primary_key"]
+    }
+    assert sorted(indexes.values()) == [("conversation_id", "start"), ("pain_point_id",)]
+    assert indexes["talksegment_marked_pain"] == ("pain_point_id",)
