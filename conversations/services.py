@@ -556,7 +556,7 @@ def _copy_rows_postgresql(copy: str, fields: list, rows: list[tuple]) -> None:
 
     An INSERT had to carry 13,500 values as nine arrays, and the driver spent longer
     building them than the server spent storing the rows; COPY writes each row as it is
-    (a third less time, measured by benchmarks/transcript_import.py). Django's cursors
+    (a quarter less time for an hour's lines, written and committed). Django's cursors
     have no COPY, so this one is logged and counted as a query the way Django logs one,
     and its errors are Django's database errors."""
     # The column's type without its length: "varchar(12)" is dumped as any "varchar".

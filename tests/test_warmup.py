@@ -6,13 +6,22 @@ import gc
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 
+import pytest
 from django.template import engines
 from django.template.loaders.cached import Loader as CachedLoader
 from django.urls import clear_url_caches, get_resolver
 
 from salesheart.warmup import warm_up
 from tests.helpers import DROPPED, PRODUCTION, ROOT
+
+
+@pytest.fixture(autouse=True)
+def unfrozen() -> Iterator[None]:
+    """warm_up freezes what is loaded, as a worker should; this test process should not."""
+    yield
+    gc.unfreeze()
 
 
 def cached_templates() -> set[str]:
@@ -41,12 +50,9 @@ def test_warm_up_compiles_our_templates_and_the_url_patterns():
 
 def test_warm_up_leaves_what_it_loaded_out_of_the_garbage_collectors_rounds():
     gc.unfreeze()
-    try:
-        warm_up()
-        # Django, the URL patterns and the compiled templates: far more than a handful.
-        assert gc.get_freeze_count() > 10_000
-    finally:
-        gc.unfreeze()
+    warm_up()
+    # Django, the URL patterns and the compiled templates: far more than a handful.
+    assert gc.get_freeze_count() > 10_000
 
 
 def test_a_web_worker_loads_no_audio_library():
