@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,20 +40,20 @@ def _url(name: str, conversation: Conversation, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _transcript_of(conversation: Conversation, *, with_text: bool = False) -> Transcript | None:
-    """The transcript in use: the one the timeline was built from."""
-    transcripts = Transcript.objects.filter(conversation=conversation)
+def _first(transcripts: QuerySet[Transcript], *, with_text: bool) -> Transcript | None:
     # Up to 2 MB as uploaded, and as much again as read: only the speakers step reads the
     # text, and as read (`parsed`); the upload itself only for a transcript kept without it.
-    transcripts = transcripts.defer("raw_text", *(() if with_text else ("parsed",)))
-    return transcripts.first()
+    return transcripts.defer("raw_text", *(() if with_text else ("parsed",))).first()
+
+
+def _transcript_of(conversation: Conversation, *, with_text: bool = False) -> Transcript | None:
+    """The transcript in use: the one the timeline was built from."""
+    return _first(Transcript.objects.filter(conversation=conversation), with_text=with_text)
 
 
 def _pending_of(conversation: Conversation, *, with_text: bool = False) -> Transcript | None:
     """An upload waiting for the rep to say who sells; it replaces nothing until then."""
-    transcripts = Transcript.objects.filter(pending_for=conversation)
-    transcripts = transcripts.defer("raw_text", *(() if with_text else ("parsed",)))
-    return transcripts.first()
+    return _first(Transcript.objects.filter(pending_for=conversation), with_text=with_text)
 
 
 def _both_of(conversation: Conversation) -> tuple[Transcript | None, Transcript | None]:
